@@ -1,0 +1,3 @@
+"""Loads the sesguard pytest plugin for ``pytest checks/`` run from this repository."""
+
+pytest_plugins = ("sesguard.plugin",)

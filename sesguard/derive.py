@@ -1,0 +1,197 @@
+"""Derived properties that span resources, computed once per inventory (see docs/model.md)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sesguard import iam_analysis
+from sesguard.model import (
+    CONFIGURATION_SET,
+    EMAIL_IDENTITY,
+    IAM_PRINCIPAL,
+    Inventory,
+    Resource,
+    Unknown,
+    is_unknown,
+)
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO-8601 string (or datetime) as an aware UTC datetime; None when absent or unreadable."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _days(since: Any, now: datetime) -> float | None | Unknown:
+    if is_unknown(since):
+        result: Unknown = since
+        return result
+    moment = parse_time(since)
+    if moment is None:
+        return None
+    return round((now - moment).total_seconds() / 86400, 2)
+
+
+def derive(inventory: Inventory, now: datetime | None = None) -> None:
+    """Fill the derived properties of every resource in place."""
+    moment = parse_time(inventory.collected_at) or now or datetime.now(UTC)
+    by_set: dict[str, list[Resource]] = defaultdict(list)
+    for resource in inventory.resources:
+        by_set[resource.set_name].append(resource)
+    principals_by_account: dict[str, list[Resource]] = defaultdict(list)
+    for resource in inventory.resources:
+        if resource.type == IAM_PRINCIPAL:
+            principals_by_account[_principal_scope(resource)].append(resource)
+    for resource in inventory.resources:
+        if resource.type == CONFIGURATION_SET:
+            _derive_configuration_set(resource)
+    for members in by_set.values():
+        config_sets = {
+            r.props.get("name"): r for r in members if r.type == CONFIGURATION_SET and isinstance(r.props.get("name"), str)
+        }
+        domains = _domain_identities(members)
+        for resource in members:
+            if resource.type == EMAIL_IDENTITY:
+                _derive_identity(resource, config_sets, domains, moment)
+    for principals in principals_by_account.values():
+        groups = {r.props.get("name"): r for r in principals if r.props.get("principal_type") == "group"}
+        for resource in principals:
+            _derive_principal(resource, groups, moment)
+
+
+def _principal_scope(resource: Resource) -> str:
+    return resource.location.account or resource.set_name
+
+
+def _derive_configuration_set(resource: Resource) -> None:
+    destinations = resource.props.get("event_destinations")
+    if is_unknown(destinations) or destinations is None:
+        resource.props["enabled_event_types"] = destinations if destinations is not None else []
+        return
+    types: set[str] = set()
+    for destination in destinations:
+        enabled = destination.get("enabled", True)
+        event_types = destination.get("event_types", [])
+        if is_unknown(enabled) or is_unknown(event_types):
+            resource.props["enabled_event_types"] = Unknown(f"event destination {destination.get('name')} is unknown")
+            return
+        if enabled:
+            types.update(str(t).upper() for t in event_types if not is_unknown(t))
+    resource.props["enabled_event_types"] = sorted(types)
+
+
+def _domain_identities(members: list[Resource]) -> dict[str, Resource]:
+    found = {}
+    for r in members:
+        if r.type == EMAIL_IDENTITY and r.props.get("identity_type") == "DOMAIN":
+            domain = r.props.get("domain")
+            if isinstance(domain, str):
+                found[domain.lower()] = r
+    return found
+
+
+def _derive_identity(
+    resource: Resource, config_sets: dict[Any, Resource], domains: dict[str, Resource], now: datetime
+) -> None:
+    props = resource.props
+    feedback = _feedback_types(props.get("default_configuration_set"), config_sets)
+    props["feedback_event_types"] = feedback
+    topics = props.get("notification_topics") or {}
+    for event, key in (("BOUNCE", "bounce_feedback"), ("COMPLAINT", "complaint_feedback")):
+        topic = topics.get(event) if isinstance(topics, dict) else topics
+        if isinstance(topic, str) and topic:
+            props[key] = True
+        elif is_unknown(topic):
+            props[key] = topic
+        elif is_unknown(feedback):
+            props[key] = feedback
+        else:
+            props[key] = event in feedback
+    policies = props.get("policies")
+    if policies is None:
+        props["public_policy_statements"] = []
+    elif is_unknown(policies):
+        props["public_policy_statements"] = policies
+    else:
+        props["public_policy_statements"] = iam_analysis.public_statements(policies)
+    if props.get("identity_type") == "EMAIL_ADDRESS":
+        domain = props.get("domain")
+        if is_unknown(domain):
+            props["domain_identity_present"] = domain
+        else:
+            parent = domains.get(str(domain).lower())
+            verified = parent is not None and parent.props.get("verification_status", "SUCCESS") == "SUCCESS"
+            props["domain_identity_present"] = verified
+    props["dkim_key_age_days"] = _days(props.get("dkim_key_generated_at"), now)
+
+
+def _feedback_types(name: Any, config_sets: dict[Any, Resource]) -> list[str] | Unknown:
+    if name is None:
+        return []
+    if is_unknown(name):
+        result: Unknown = name
+        return result
+    config_set = config_sets.get(name)
+    if config_set is None:
+        return Unknown(f"default configuration set {name!r} is not defined in this set")
+    types = config_set.props.get("enabled_event_types", [])
+    return types if is_unknown(types) else list(types)
+
+
+def _derive_principal(resource: Resource, groups: dict[Any, Resource], now: datetime) -> None:
+    props = resource.props
+    documents = list(props.get("policy_documents") or [])
+    attached = list(props.get("attached_policy_names") or [])
+    group_names = props.get("groups") or []
+    if is_unknown(group_names):
+        documents.append({"origin": "groups", "document": group_names})
+        group_names = []
+    for group_name in group_names:
+        group = groups.get(group_name)
+        if group is None:
+            reason = f"group {group_name} is not defined here" if not is_unknown(group_name) else "group is unknown"
+            documents.append({"origin": f"group:{group_name}", "document": Unknown(reason)})
+            continue
+        for entry in group.props.get("policy_documents") or []:
+            documents.append({"origin": f"group:{group_name}/{entry.get('origin')}", "document": entry.get("document")})
+        attached.extend(group.props.get("attached_policy_names") or [])
+    props["effective_documents"] = documents
+    analysis = iam_analysis.analyse_sending(entry.get("document") for entry in documents)
+    props["is_sending"] = analysis.is_sending
+    unknown_note = Unknown("; ".join(analysis.unknown_reasons)) if analysis.unknown_reasons else None
+    props["actions_beyond_send"] = analysis.beyond_send if analysis.beyond_known or analysis.beyond_send else unknown_note
+    props["send_resource_scoped"] = analysis.resource_scoped
+    props["send_network_restricted"] = analysis.network_restricted
+    props["quarantine_policies"] = sorted(
+        {str(n) for n in attached if not is_unknown(n) and str(n).startswith("AWSCompromisedKeyQuarantine")}
+    )
+    keys = props.get("access_keys") or []
+    if is_unknown(keys):
+        props["has_access_keys"] = keys
+        props["active_key_count"] = keys
+        props["active_keys"] = keys
+        return
+    statuses = [k.get("status", "Active") for k in keys]
+    active = [k for k, s in zip(keys, statuses, strict=True) if not is_unknown(s) and str(s).lower() == "active"]
+    if any(is_unknown(s) for s in statuses) and not active:
+        props["has_access_keys"] = Unknown("access key status is unknown")
+    else:
+        props["has_access_keys"] = bool(active)
+    props["active_key_count"] = len(active)
+    props["active_keys"] = [
+        {
+            "id": key.get("id"),
+            "age_days": _days(key.get("created_at"), now),
+            "unused_days": _days(key.get("last_used_at") or key.get("created_at"), now),
+        }
+        for key in active
+    ]

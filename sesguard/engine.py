@@ -1,0 +1,229 @@
+"""Pairing policies with resources and turning each pair into a Finding (one pytest row)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
+
+from sesguard.conditions import Context, Outcome, evaluate
+from sesguard.model import (
+    ACCOUNT,
+    IAM_PRINCIPAL,
+    TEMPLATE_SET,
+    Inventory,
+    Location,
+    Resource,
+    SourceError,
+)
+from sesguard.policies import Policy
+
+STATUSES: Final = ("pass", "fail", "error", "skip", "waived")
+SOURCE_LABELS: Final = {"live": "a live account", "cfn": "CloudFormation templates", "tf": "Terraform"}
+TYPE_LABELS: Final = {
+    ACCOUNT: "SES sending resources (account-level settings)",
+    "email_identity": "email identities",
+    "configuration_set": "configuration sets",
+    IAM_PRINCIPAL: "IAM principals",
+    "receipt_rule": "receipt rules",
+    TEMPLATE_SET: "templates",
+}
+MAX_REASONS: Final = 3
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The verdict of one policy on one resource: what users see as one pytest row."""
+
+    policy_id: str
+    title: str
+    severity: str
+    status: str
+    message: str
+    resource: Resource
+    key: str
+    remediation: Mapping[str, str]
+    observed: Any = None
+    expected: Any = None
+    waiver: Mapping[str, Any] | None = None
+    below_threshold: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def id(self) -> str:
+        """The row id, ``POLICY::resource``: stable, usable with ``-k`` and waivers."""
+        return f"{self.policy_id}::{self.key}"
+
+
+def resource_key(resource: Resource) -> str:
+    """The name a row uses for its resource (before de-duplication)."""
+    loc = resource.location
+    if resource.source != "live":
+        return resource.id
+    if resource.type == IAM_PRINCIPAL:
+        return "/".join(p for p in (loc.account, str(resource.props.get("principal_type", "principal")), resource.id) if p)
+    if resource.type == ACCOUNT:
+        return "/".join(p for p in (loc.account, loc.region) if p)
+    return "/".join(p for p in (loc.account, loc.region, resource.id) if p)
+
+
+def banded_severity(policy: Policy, props: Mapping[str, Any]) -> str:
+    """The severity after banding (e.g. a bounce rate at 10% is critical), else the policy's."""
+    bands = policy.severity_bands
+    if not bands:
+        return policy.severity
+    value = props.get(bands["path"])
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        for band in sorted(bands["bands"], key=lambda b: -b["min"]):
+            if value >= band["min"]:
+                return str(band["severity"])
+    return policy.severity
+
+
+def _explain(outcome: Outcome) -> str:
+    reasons = list(dict.fromkeys(outcome.reasons))
+    text = "; ".join(reasons[:MAX_REASONS])
+    if len(reasons) > MAX_REASONS:
+        text += f"; and {len(reasons) - MAX_REASONS} more"
+    return text
+
+
+def evaluate_pair(policy: Policy, resource: Resource, params: Mapping[str, Any]) -> Finding:
+    """Evaluate one policy on one resource. Never raises: an internal problem is an ``error`` row."""
+    base = Finding(
+        policy_id=policy.id,
+        title=policy.title,
+        severity=policy.severity,
+        status="error",
+        message="",
+        resource=resource,
+        key=resource_key(resource),
+        remediation=policy.remediation,
+    )
+    ctx = Context(params=params, source=resource.source)
+    try:
+        if policy.applies_when:
+            applies = evaluate(policy.applies_when["condition"], resource.props, ctx)
+            if applies.value is False:
+                return replace(base, status="skip", message=f"not applicable: {policy.applies_when['reason']}")
+            if applies.value is None:
+                return replace(base, message=f"cannot tell whether the policy applies: {_explain(applies)}")
+        outcome = evaluate(policy.assertion, resource.props, ctx)
+        severity = banded_severity(policy, resource.props)
+    except Exception as exc:  # a crashing policy becomes an error row, never a pass
+        return replace(base, message=f"internal error evaluating {policy.id}: {exc!r}")
+    if outcome.value is None:
+        return replace(base, severity=severity, message=f"could not be evaluated: {_explain(outcome)}")
+    if outcome.value:
+        return replace(base, status="pass", severity=severity, message=f"compliant: {policy.title}")
+    message = _explain(outcome)
+    if policy.fail_hint:
+        message = f"{message} ({policy.fail_hint})"
+    return replace(
+        base,
+        status="fail",
+        severity=severity,
+        message=message,
+        observed=outcome.observed,
+        expected=outcome.expected,
+    )
+
+
+def in_scope(policy: Policy, resource: Resource, params: Mapping[str, Any]) -> bool:
+    """Whether the resource belongs to the policy's population (unknown counts as in scope)."""
+    if policy.scope is None:
+        return True
+    try:
+        return evaluate(policy.scope, resource.props, Context(params, resource.source)).value is not False
+    except Exception:
+        return True
+
+
+def set_covers(set_name: str, source: str, resource_type: str) -> bool:
+    """Whether a set is where resources of this type live (live IAM is per account, the rest per region)."""
+    if source != "live":
+        return True
+    regional = "/" in set_name
+    return regional != (resource_type == IAM_PRINCIPAL)
+
+
+def _set_resource(policy: Policy, set_name: str, source: str, errors: Sequence[SourceError]) -> Resource:
+    location = errors[0].location if errors else Location(file=set_name if source != "live" else None)
+    if source == "live" and not errors:
+        account, _, region = set_name.partition("/")
+        location = Location(account=account, region=region or None)
+    return Resource(type=policy.resource, id=set_name, source=source, location=location, set_name=set_name)
+
+
+def build_findings(
+    policies: Sequence[Policy], inventory: Inventory, params: Mapping[str, Mapping[str, Any]]
+) -> list[Finding]:
+    """Every row of a run: one per (policy, resource in scope), plus set-level skip and error rows."""
+    by_set_type: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+    for resource in inventory.resources:
+        by_set_type[(resource.set_name, resource.type)].append(resource)
+    errors_by_set: dict[str, list[SourceError]] = defaultdict(list)
+    for error in inventory.errors:
+        errors_by_set[error.set_name].append(error)
+    findings: list[Finding] = []
+    for set_name, source in sorted(inventory.sets.items()):
+        for policy in policies:
+            policy_params = params.get(policy.id, policy.defaults())
+            if not set_covers(set_name, source, policy.resource):
+                continue
+            placeholder = _set_resource(policy, set_name, source, errors_by_set.get(set_name, []))
+            row = Finding(
+                policy_id=policy.id,
+                title=policy.title,
+                severity=policy.severity,
+                status="skip",
+                message="",
+                resource=placeholder,
+                key=set_name,
+                remediation=policy.remediation,
+            )
+            if source not in policy.sources:
+                needs = ", ".join(SOURCE_LABELS[s] for s in policy.sources)
+                findings.append(
+                    replace(row, message=f"not evaluated from {SOURCE_LABELS[source]}; this policy needs {needs}")
+                )
+                continue
+            blocking = [
+                e for e in errors_by_set.get(set_name, []) if "*" in e.affects or policy.resource in e.affects
+            ]
+            if blocking:
+                detail = "; ".join(
+                    f"{e.message}{f' ({e.code})' if e.code and e.code not in e.message else ''}" for e in blocking
+                )
+                findings.append(replace(row, status="error", message=f"could not read what this policy needs: {detail}"))
+            candidates = by_set_type.get((set_name, policy.resource), [])
+            scoped = [r for r in candidates if in_scope(policy, r, policy_params)]
+            if not scoped and not blocking:
+                findings.append(replace(row, message=f"nothing to check: no {_scope_label(policy)} in {set_name}"))
+            findings.extend(evaluate_pair(policy, r, policy_params) for r in scoped)
+    return _dedupe_keys(findings)
+
+
+def _scope_label(policy: Policy) -> str:
+    label = TYPE_LABELS.get(policy.resource, policy.resource)
+    return f"{label} in this policy's scope" if policy.scope else label
+
+
+def _dedupe_keys(findings: list[Finding]) -> list[Finding]:
+    """Make row ids unique: a name used by two resources is qualified with its file (or set)."""
+    counts: dict[str, int] = defaultdict(int)
+    for finding in findings:
+        counts[finding.id] += 1
+    result = []
+    seen: dict[str, int] = defaultdict(int)
+    for finding in findings:
+        if counts[finding.id] > 1:
+            where = finding.resource.location.file or finding.resource.set_name
+            key = f"{where}:{finding.key}" if where and where != finding.key else finding.key
+            seen[key] += 1
+            if seen[key] > 1:
+                key = f"{key}#{seen[key]}"
+            finding = replace(finding, key=key)
+        result.append(finding)
+    return sorted(result, key=lambda f: f.id)

@@ -1,0 +1,124 @@
+"""The findings document (``findings.json``, format in docs/findings-format.md) and its atomic write."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from sesguard import __version__
+from sesguard.engine import STATUSES, Finding
+from sesguard.model import ACCOUNT, Inventory, is_unknown
+from sesguard.policies import SEVERITIES
+from sesguard.verdicts import WaiverState, fails_build
+
+FINDINGS_FORMAT: Final = "sesguard-findings"
+FINDINGS_VERSION: Final = 1
+FINDINGS_FILE: Final = "findings.json"
+
+
+def _plain(value: Any) -> Any:
+    if is_unknown(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def finding_row(finding: Finding) -> dict[str, Any]:
+    """One row of ``findings``."""
+    resource = finding.resource
+    loc = resource.location
+    return {
+        "id": finding.id,
+        "policy_id": finding.policy_id,
+        "title": finding.title,
+        "severity": finding.severity,
+        "status": finding.status,
+        "fails_build": fails_build(finding),
+        "message": finding.message,
+        "observed": _plain(finding.observed),
+        "expected": _plain(finding.expected),
+        "remediation": dict(finding.remediation),
+        "resource": {
+            "type": resource.type,
+            "id": resource.id,
+            "key": finding.key,
+            "native_type": resource.native_type,
+            "source": resource.source,
+            "set": resource.set_name,
+            "file": loc.file,
+            "line": loc.line,
+            "account": loc.account,
+            "region": loc.region,
+            "arn": loc.arn,
+        },
+        "waiver": dict(finding.waiver) if finding.waiver else None,
+    }
+
+
+def _rates(inventory: Inventory) -> list[dict[str, Any]]:
+    rows = []
+    for resource in inventory.resources:
+        if resource.type != ACCOUNT or resource.source != "live":
+            continue
+        props = resource.props
+        rows.append(
+            {
+                "account": resource.location.account,
+                "region": resource.location.region,
+                **{
+                    key: _plain(props.get(key))
+                    for key in (
+                        "enforcement_status",
+                        "bounce_rate",
+                        "bounce_rate_at",
+                        "complaint_rate",
+                        "complaint_rate_at",
+                    )
+                },
+            }
+        )
+    return sorted(rows, key=lambda r: (str(r["account"]), str(r["region"])))
+
+
+def summarize(rows: Sequence[dict[str, Any]], waivers: Sequence[WaiverState]) -> dict[str, Any]:
+    """Counts by status and by severity, and the verdict."""
+    by_status = dict.fromkeys(STATUSES, 0)
+    by_severity = {sev: dict.fromkeys(STATUSES, 0) for sev in reversed(SEVERITIES)}
+    for row in rows:
+        by_status[row["status"]] += 1
+        by_severity[row["severity"]][row["status"]] += 1
+    failing = sum(1 for row in rows if row["fails_build"])
+    return {
+        "total": len(rows),
+        "verdict": "non-compliant" if failing else "compliant",
+        "by_status": by_status,
+        "by_severity": by_severity,
+        "failing_rows": failing,
+        "stale_waivers": sum(1 for w in waivers if w.state == "stale"),
+        "expired_waivers": sum(1 for w in waivers if w.state == "expired"),
+        "unused_waivers": sum(1 for w in waivers if w.state == "unused"),
+    }
+
+
+def build_document(
+    findings: Sequence[Finding],
+    waivers: Sequence[WaiverState],
+    inventory: Inventory,
+    run: dict[str, Any],
+) -> dict[str, Any]:
+    """The whole findings document."""
+    rows = [finding_row(f) for f in sorted(findings, key=lambda f: f.id)]
+    return {
+        "format": FINDINGS_FORMAT,
+        "format_version": FINDINGS_VERSION,
+        "run": {"tool": "sesguard", "tool_version": __version__, **run},
+        "summary": summarize(rows, waivers),
+        "findings": rows,
+        "waivers": [w.as_dict() for w in waivers],
+        "rates": _rates(inventory),
+    }

@@ -1,0 +1,127 @@
+"""The normalized resource model shared by every source (live account, CloudFormation, Terraform).
+
+Every source turns what it reads into :class:`Resource` objects whose ``props`` use the property
+names documented in ``docs/model.md``. Policies only ever see these names, so one policy means the
+same thing against an account, a template and a Terraform module.
+
+A value a source could not determine is an :class:`Unknown` (never a guess). Unknown never passes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that could not be determined, with the reason (e.g. a Ref to a parameter without default).
+
+    Never equal to a real value, never a guess; a condition that meets one is unknown, and unknown
+    never passes.
+    """
+
+    reason: str = "could not be determined"
+
+    def __bool__(self) -> bool:
+        raise TypeError("Unknown has no truth value; test it with is_unknown()")
+
+    def __str__(self) -> str:
+        return f"<unknown: {self.reason}>"
+
+
+def is_unknown(value: Any) -> bool:
+    """True when ``value`` is an :class:`Unknown`."""
+    return isinstance(value, Unknown)
+
+
+# Resource types. Policies name one of these in `resource:`.
+ACCOUNT: Final = "account"
+EMAIL_IDENTITY: Final = "email_identity"
+CONFIGURATION_SET: Final = "configuration_set"
+IAM_PRINCIPAL: Final = "iam_principal"
+RECEIPT_RULE: Final = "receipt_rule"
+TEMPLATE_SET: Final = "template_set"
+
+RESOURCE_TYPES: Final = (ACCOUNT, EMAIL_IDENTITY, CONFIGURATION_SET, IAM_PRINCIPAL, RECEIPT_RULE, TEMPLATE_SET)
+
+# Sources. Policies list the ones they apply to in `sources:`.
+SOURCES: Final = ("live", "cfn", "tf")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a resource is defined: a file and a 1-based line (templates) or an account and region."""
+
+    file: str | None = None
+    line: int | None = None
+    account: str | None = None
+    region: str | None = None
+    arn: str | None = None
+
+    def describe(self) -> str:
+        """A short human-readable place, e.g. ``template.yaml:12`` or ``123456789012/eu-west-1``."""
+        if self.file:
+            return f"{self.file}:{self.line}" if self.line else self.file
+        parts = [p for p in (self.account, self.region) if p]
+        return "/".join(parts)
+
+
+@dataclass
+class Resource:
+    """One normalized resource: its type, the name users know it by, where it is, and its properties.
+
+    ``set_name`` groups resources that were read together (one template set, or one account/region);
+    set-level policies and "nothing in scope" rows are keyed by it.
+    """
+
+    type: str
+    id: str
+    source: str
+    location: Location
+    set_name: str
+    props: dict[str, Any] = field(default_factory=dict)
+    native_type: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The stable part of a test id that names this resource."""
+        if self.source == "live" and self.location.region:
+            scope = "/".join(p for p in (self.location.account, self.location.region) if p)
+            return f"{scope}/{self.id}" if self.type != ACCOUNT else scope
+        return self.id
+
+
+@dataclass
+class SourceError:
+    """Something a source could not read (an unparseable template, an AccessDenied answer).
+
+    ``affects`` names the resource types (or ``*``) whose policies become ``error`` rows because of it.
+    """
+
+    message: str
+    set_name: str
+    source: str
+    location: Location
+    affects: tuple[str, ...] = ("*",)
+    code: str | None = None
+
+
+@dataclass
+class Inventory:
+    """Everything one run read: the resources and what could not be read, per source."""
+
+    resources: list[Resource] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+    sets: dict[str, str] = field(default_factory=dict)  # set name -> source
+    collected_at: str | None = None  # ISO time the facts were read; ages are computed against it
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def extend(self, other: Inventory) -> None:
+        """Add another inventory's contents to this one."""
+        self.resources.extend(other.resources)
+        self.errors.extend(other.errors)
+        self.sets.update(other.sets)
+        self.meta.update(other.meta)
+        if other.collected_at and (self.collected_at is None or other.collected_at < self.collected_at):
+            self.collected_at = other.collected_at

@@ -1,0 +1,262 @@
+"""Loading the YAML policies: schema validation with one readable line per problem."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import jsonschema
+import yaml
+
+SEVERITIES: Final = ("info", "low", "medium", "high", "critical")
+SEVERITY_RANK: Final = {name: rank for rank, name in enumerate(SEVERITIES)}
+SCHEMA_FILE: Final = "schema.json"
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be used; the message is one line naming the file and the place."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One best practice: metadata, parameters, and the declarative conditions."""
+
+    id: str
+    title: str
+    severity: str
+    resource: str
+    sources: tuple[str, ...]
+    assertion: Mapping[str, Any]
+    description: str
+    rationale: str
+    remediation: Mapping[str, str]
+    references: tuple[Mapping[str, str], ...]
+    parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    scope: Mapping[str, Any] | None = None
+    applies_when: Mapping[str, Any] | None = None
+    severity_bands: Mapping[str, Any] | None = None
+    fail_hint: str | None = None
+    examples: tuple[Mapping[str, Any], ...] = ()
+    file: str = ""
+
+    def defaults(self) -> dict[str, Any]:
+        """The parameters' default values."""
+        return {name: spec["default"] for name, spec in self.parameters.items()}
+
+
+def default_policy_dir() -> Path:
+    """The policies shipped with sesguard: ``policies/`` of the checkout, or its installed copy."""
+    return shipped_path("policies")
+
+
+def shipped_path(name: str) -> Path:
+    """A folder shipped beside the package: the checkout's ``name/`` or ``<prefix>/share/sesguard/name``."""
+    checkout = Path(__file__).resolve().parent.parent / name
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "sesguard" / name
+
+
+def load_schema(policy_dir: Path | None = None) -> dict[str, Any]:
+    """The policy JSON Schema (shipped beside the policies)."""
+    schema_path = (policy_dir or default_policy_dir()) / SCHEMA_FILE
+    if not schema_path.exists():
+        schema_path = default_policy_dir() / SCHEMA_FILE
+    data: dict[str, Any] = json.loads(schema_path.read_text(encoding="utf-8"))
+    return data
+
+
+def format_location(path: Iterator[Any] | list[Any]) -> str:
+    """``['assert', 'all', 1, 'op']`` -> ``assert.all[1].op`` (``<top>`` for the document itself)."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "<top>"
+
+
+def _branch_key(branch: Mapping[str, Any]) -> str | None:
+    required = branch.get("required") or []
+    return str(required[0]) if required else None
+
+
+def readable_error(error: jsonschema.ValidationError, schema: Mapping[str, Any]) -> jsonschema.ValidationError:
+    """Descend through ``oneOf`` to the branch the instance meant (by its discriminating key)."""
+    while error.validator == "oneOf" and error.context and isinstance(error.instance, dict):
+        branches = error.validator_value
+        chosen = None
+        for index, branch in enumerate(branches):
+            resolved = branch
+            if "$ref" in branch:
+                resolved = _resolve_ref(schema, branch["$ref"])
+            key = _branch_key(resolved)
+            if key is not None and key in error.instance:
+                chosen = index
+                break
+        if chosen is None:
+            return error
+        inner = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == chosen]
+        if not inner:
+            return error
+        error = max(inner, key=lambda e: len(list(e.absolute_path)))
+    return error
+
+
+def _resolve_ref(schema: Mapping[str, Any], ref: str) -> Mapping[str, Any]:
+    node: Any = schema
+    for part in ref.lstrip("#/").split("/"):
+        node = node[part]
+    result: Mapping[str, Any] = node
+    return result
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "required":
+        missing = [name for name in error.validator_value if name not in error.instance]
+        return f"{missing[0]!r} is required" if missing else error.message
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown key(s) not allowed")
+    if error.validator == "oneOf" and isinstance(error.instance, dict):
+        return (
+            "a condition needs one of 'all', 'any', 'not', 'some', 'every', 'none', or 'path' with 'op' "
+            f"(got keys {sorted(error.instance)})"
+        )
+    return error.message
+
+
+def _line_of(node: yaml.Node | None, path: list[Any]) -> int | None:
+    """The 1-based line of the YAML node at ``path`` (closest existing ancestor)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            match = node.value[part]
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+        line = node.start_mark.line + 1
+    return line
+
+
+def validate_document(
+    data: Any, schema: Mapping[str, Any], origin: str, node: yaml.Node | None = None
+) -> list[str]:
+    """Schema problems of one parsed document, one line each: ``file:line: location: message``."""
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for raw in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        error = readable_error(raw, schema)
+        path = list(error.absolute_path)
+        line = _line_of(node, path)
+        where = f"{origin}:{line}" if line else origin
+        problems.append(f"{where}: {format_location(path)}: {_message(error)}")
+    return problems
+
+
+def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parse a YAML file into data and its node tree (for line numbers); raises PolicyError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PolicyError(f"{where}: invalid YAML: {problem}") from exc
+    return data, node
+
+
+def _param_refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if set(node) == {"param"}:
+            yield str(node["param"])
+        for value in node.values():
+            yield from _param_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _param_refs(value)
+
+
+def policy_from_data(data: Mapping[str, Any], origin: str) -> Policy:
+    """Build a Policy from validated data; checks what the schema cannot (parameter references)."""
+    parameters = data.get("parameters", {})
+    for section in ("assert", "scope", "applies_when"):
+        for name in _param_refs(data.get(section)):
+            if name not in parameters:
+                raise PolicyError(f"{origin}: {section}: parameter {name!r} is used but not declared in 'parameters'")
+    return Policy(
+        id=data["id"],
+        title=data["title"],
+        severity=data["severity"],
+        resource=data["resource"],
+        sources=tuple(data["sources"]),
+        assertion=data["assert"],
+        description=data["description"],
+        rationale=data["rationale"],
+        remediation=data["remediation"],
+        references=tuple(data["references"]),
+        parameters=parameters,
+        scope=data.get("scope"),
+        applies_when=data.get("applies_when"),
+        severity_bands=data.get("severity_bands"),
+        fail_hint=data.get("fail_hint"),
+        examples=tuple(data.get("examples", ())),
+        file=origin,
+    )
+
+
+def load_policy_file(path: Path, schema: Mapping[str, Any], origin: str | None = None) -> Policy:
+    """Load and validate one policy file; raises PolicyError with the first problem."""
+    origin = origin or str(path)
+    data, node = read_yaml(path)
+    problems = validate_document(data, schema, origin, node)
+    if problems:
+        raise PolicyError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    if data["id"] != path.stem:
+        raise PolicyError(f"{origin}: id: {data['id']!r} does not match the file name (expected {path.stem!r})")
+    return policy_from_data(data, origin)
+
+
+def load_policies(policy_dir: Path | None = None) -> list[Policy]:
+    """Load every ``*.yaml`` policy of a directory, sorted by ID; raises PolicyError on the first bad one."""
+    directory = policy_dir or default_policy_dir()
+    if not directory.is_dir():
+        raise PolicyError(f"{directory}: policy directory not found")
+    schema = load_schema(directory)
+    policies: dict[str, Policy] = {}
+    for path in sorted(directory.glob("*.y*ml")):
+        origin = _display(path)
+        policy = load_policy_file(path, schema, origin)
+        if policy.id in policies:
+            raise PolicyError(f"{origin}: id: duplicate policy ID {policy.id!r} (also in {policies[policy.id].file})")
+        policies[policy.id] = policy
+    if not policies:
+        raise PolicyError(f"{directory}: no policy files (*.yaml) found")
+    return [policies[key] for key in sorted(policies)]
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def policy_set_digest(policy_dir: Path | None = None) -> str:
+    """A digest over the policy files' bytes, so a report says exactly which policy set judged it."""
+    directory = policy_dir or default_policy_dir()
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.y*ml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"sha256:{digest.hexdigest()}"

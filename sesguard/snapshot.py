@@ -1,0 +1,132 @@
+"""Saving and loading an inventory snapshot (versioned JSON), so a scan can be evaluated offline."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Final
+
+from sesguard.atomic import write_json_atomic
+from sesguard.model import Inventory, Location, Resource, SourceError, Unknown
+
+SNAPSHOT_FORMAT: Final = "sesguard-inventory"
+SNAPSHOT_VERSION: Final = 1
+
+
+class SnapshotError(ValueError):
+    """A snapshot file that cannot be read; the message names the file and what is wrong."""
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return {"$unknown": value.reason}
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"$unknown"}:
+            return Unknown(str(value["$unknown"]))
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def inventory_to_dict(inventory: Inventory) -> dict[str, Any]:
+    """The JSON-ready form of an inventory (base properties only; derived ones are recomputed)."""
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "format_version": SNAPSHOT_VERSION,
+        "collected_at": inventory.collected_at,
+        "meta": _encode(inventory.meta),
+        "sets": inventory.sets,
+        "resources": [
+            {
+                "type": r.type,
+                "id": r.id,
+                "source": r.source,
+                "set_name": r.set_name,
+                "native_type": r.native_type,
+                "location": asdict(r.location),
+                "props": _encode(r.props),
+            }
+            for r in inventory.resources
+        ],
+        "errors": [
+            {
+                "message": e.message,
+                "set_name": e.set_name,
+                "source": e.source,
+                "location": asdict(e.location),
+                "affects": list(e.affects),
+                "code": e.code,
+            }
+            for e in inventory.errors
+        ],
+    }
+
+
+def inventory_from_dict(data: dict[str, Any], origin: str = "<snapshot>") -> Inventory:
+    """Rebuild an inventory from :func:`inventory_to_dict` output; raises SnapshotError when malformed."""
+    if data.get("format") != SNAPSHOT_FORMAT:
+        raise SnapshotError(f"{origin}: not a sesguard inventory snapshot (format is {data.get('format')!r})")
+    if data.get("format_version") != SNAPSHOT_VERSION:
+        raise SnapshotError(
+            f"{origin}: snapshot format_version {data.get('format_version')!r} is not supported "
+            f"(this sesguard reads version {SNAPSHOT_VERSION})"
+        )
+    try:
+        resources = [
+            Resource(
+                type=r["type"],
+                id=r["id"],
+                source=r["source"],
+                set_name=r["set_name"],
+                native_type=r.get("native_type"),
+                location=Location(**r["location"]),
+                props=_decode(r["props"]),
+            )
+            for r in data["resources"]
+        ]
+        errors = [
+            SourceError(
+                message=e["message"],
+                set_name=e["set_name"],
+                source=e["source"],
+                location=Location(**e["location"]),
+                affects=tuple(e["affects"]),
+                code=e.get("code"),
+            )
+            for e in data["errors"]
+        ]
+    except (KeyError, TypeError) as exc:
+        raise SnapshotError(f"{origin}: malformed snapshot: {exc!r}") from exc
+    return Inventory(
+        resources=resources,
+        errors=errors,
+        sets=dict(data.get("sets", {})),
+        collected_at=data.get("collected_at"),
+        meta=_decode(data.get("meta", {})),
+    )
+
+
+def write_snapshot(inventory: Inventory, path: Path) -> None:
+    """Write the snapshot atomically."""
+    write_json_atomic(inventory_to_dict(inventory), path)
+
+
+def read_snapshot(path: Path) -> Inventory:
+    """Load a snapshot file; raises SnapshotError with the file name when it cannot be read."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SnapshotError(f"{path}: cannot read snapshot: {exc}") from exc
+    if not isinstance(data, dict):
+        raise SnapshotError(f"{path}: not a sesguard inventory snapshot")
+    return inventory_from_dict(data, str(path))

@@ -1,0 +1,110 @@
+"""The CloudFormation source: plain, SAM and CDK-synthesized templates (YAML or JSON)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
+from sesguard.sources.cfn.exposure import literal_credentials, secret_exposures
+from sesguard.sources.cfn.normalize import SOURCE, TemplateFacts, TemplateNormalizer
+from sesguard.sources.cfn.reader import decode_file, looks_like_template, template_files
+
+__all__ = ["read_cloudformation"]
+
+
+def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None) -> Inventory:
+    """Read every template under ``path`` as one template set.
+
+    Files that are not templates are skipped inside a directory and reported when named directly.
+    A file that cannot be parsed becomes a SourceError naming its file and line; the others are read.
+    """
+    explicit = path.is_file() if explicit is None else explicit
+    inventory = Inventory(sets={set_name: SOURCE})
+    totals = TemplateFacts()
+    exposures: list[dict[str, object]] = []
+    credentials: list[dict[str, object]] = []
+    files_read = 0
+    if not path.exists():
+        inventory.errors.append(
+            SourceError(f"{path}: no such file or directory", set_name, SOURCE, Location(file=str(path)))
+        )
+        return inventory
+    for file in template_files(path):
+        shown = str(file)
+        decoded = decode_file(file)
+        if decoded.template is None:
+            if explicit or file.suffix.lower() in (".template",) or _named_like_template(file):
+                where = f"{shown}:{decoded.line}" if decoded.line else shown
+                inventory.errors.append(
+                    SourceError(
+                        f"{where}: template cannot be parsed: {decoded.problem}",
+                        set_name,
+                        SOURCE,
+                        Location(file=shown, line=decoded.line),
+                    )
+                )
+            continue
+        if not looks_like_template(decoded.template):
+            if explicit:
+                inventory.errors.append(
+                    SourceError(
+                        f"{shown}: not a CloudFormation template (no Resources section)",
+                        set_name,
+                        SOURCE,
+                        Location(file=shown, line=1),
+                    )
+                )
+            continue
+        files_read += 1
+        try:
+            facts = TemplateNormalizer(decoded.template, shown, set_name).normalize()
+        except Exception as exc:  # never crash the run; never let the file look clean either
+            inventory.errors.append(
+                SourceError(f"{shown}: internal error reading template: {exc!r}", set_name, SOURCE, Location(file=shown))
+            )
+            inventory.meta["internal_errors"] = int(inventory.meta.get("internal_errors", 0)) + 1
+            continue
+        inventory.resources.extend(facts.resources)
+        totals.alarms.extend(facts.alarms)
+        totals.vdm_enabled = totals.vdm_enabled or facts.vdm_enabled
+        totals.ses_resource_count += facts.ses_resource_count
+        exposures.extend(secret_exposures(decoded.template, shown))
+        credentials.extend(literal_credentials(decoded.template, shown))
+    set_location = Location(file=str(path))
+    if totals.ses_resource_count:
+        inventory.resources.append(
+            Resource(
+                type=ACCOUNT,
+                id=set_name,
+                source=SOURCE,
+                location=set_location,
+                set_name=set_name,
+                native_type="template set",
+                props={
+                    "suppressed_reasons": None,
+                    "vdm_enabled": totals.vdm_enabled,
+                    "alarms": totals.alarms,
+                    "ses_resource_count": totals.ses_resource_count,
+                },
+            )
+        )
+    if files_read:
+        inventory.resources.append(
+            Resource(
+                type=TEMPLATE_SET,
+                id=set_name,
+                source=SOURCE,
+                location=set_location,
+                set_name=set_name,
+                native_type="template set",
+                props={"secret_exposures": exposures, "literal_credentials": credentials, "files": files_read},
+            )
+        )
+    inventory.meta.setdefault("templates_read", 0)
+    inventory.meta["templates_read"] = int(inventory.meta["templates_read"]) + files_read
+    return inventory
+
+
+def _named_like_template(file: Path) -> bool:
+    name = file.name.lower()
+    return any(word in name for word in ("template", "cfn", "cloudformation", "stack", "sam"))
