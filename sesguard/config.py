@@ -118,7 +118,18 @@ def _read(path: Path) -> tuple[Any, yaml.Node | None]:
         data, node = read_yaml(path)
     except PolicyError as exc:
         raise ConfigError(str(exc)) from exc
-    return ({} if data is None else data), node
+    return _dates_as_text({} if data is None else data), node
+
+
+def _dates_as_text(value: Any) -> Any:
+    """YAML reads ``2027-01-31`` as a date; the schema and messages work on the text users wrote."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value
 
 
 def _validate(data: Any, schema: Mapping[str, Any], origin: str, node: yaml.Node | None) -> None:

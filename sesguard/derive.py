@@ -81,8 +81,9 @@ def _derive_configuration_set(resource: Resource) -> None:
     for destination in destinations:
         enabled = destination.get("enabled", True)
         event_types = destination.get("event_types", [])
-        if is_unknown(enabled) or is_unknown(event_types):
-            resource.props["enabled_event_types"] = Unknown(f"event destination {destination.get('name')} is unknown")
+        unknown = enabled if is_unknown(enabled) else event_types if is_unknown(event_types) else None
+        if unknown is not None:
+            resource.props["enabled_event_types"] = Unknown(f"event destination {destination.get('name')}: {unknown.reason}")
             return
         if enabled:
             types.update(str(t).upper() for t in event_types if not is_unknown(t))

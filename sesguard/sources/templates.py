@@ -18,9 +18,11 @@ def _has_terraform(path: Path) -> bool:
 
 
 def _is_plan(path: Path) -> bool:
+    if path.suffix != ".json":
+        return False
     from sesguard.sources.terraform import is_plan_json
 
-    return path.suffix == ".json" and is_plan_json(path)
+    return is_plan_json(path)
 
 
 def _read_terraform(path: Path, set_name: str) -> Inventory:

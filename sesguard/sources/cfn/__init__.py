@@ -33,16 +33,16 @@ def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None)
         shown = str(file)
         decoded = decode_file(file)
         if decoded.template is None:
-            if explicit or file.suffix.lower() in (".template",) or _named_like_template(file):
-                where = f"{shown}:{decoded.line}" if decoded.line else shown
-                inventory.errors.append(
-                    SourceError(
-                        f"{where}: template cannot be parsed: {decoded.problem}",
-                        set_name,
-                        SOURCE,
-                        Location(file=shown, line=decoded.line),
-                    )
+            # Fail closed: a file we cannot parse might be a template, so it is reported, never skipped.
+            where = f"{shown}:{decoded.line}" if decoded.line else shown
+            inventory.errors.append(
+                SourceError(
+                    f"{where}: template cannot be parsed: {decoded.problem}",
+                    set_name,
+                    SOURCE,
+                    Location(file=shown, line=decoded.line),
                 )
+            )
             continue
         if not looks_like_template(decoded.template):
             if explicit:
@@ -104,7 +104,3 @@ def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None)
     inventory.meta["templates_read"] = int(inventory.meta["templates_read"]) + files_read
     return inventory
 
-
-def _named_like_template(file: Path) -> bool:
-    name = file.name.lower()
-    return any(word in name for word in ("template", "cfn", "cloudformation", "stack", "sam"))

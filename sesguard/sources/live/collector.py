@@ -1,0 +1,223 @@
+"""The live scan: accounts x regions read concurrently into one :class:`~sesguard.model.Inventory`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Final
+
+import boto3
+
+from sesguard.model import Inventory, Location
+from sesguard.sources.live.accounts import Caller, assume_role, caller_identity, organization_accounts, scan_regions
+from sesguard.sources.live.dmarc import DmarcChecker, default_resolver
+from sesguard.sources.live.errors import AWS_ERRORS, REGIONAL_TYPES, SOURCE, Collected
+from sesguard.sources.live.iam import read_iam
+from sesguard.sources.live.options import LiveOptions
+from sesguard.sources.live.paging import fan_out
+from sesguard.sources.live.regions import read_region
+from sesguard.sources.live.scope import Scope
+from sesguard.sources.live.session import AccountSession, CallCounter, make_config
+from sesguard.sources.live.values import iso
+
+CALLER_SET: Final = "live"  # the set of errors raised before any account is known
+DEFAULT_HOME: Final = "us-east-1"
+
+
+@dataclass
+class _Plan:
+    """One account ready to read (``session`` None when it cannot be entered)."""
+
+    account: str
+    session: AccountSession | None
+    scopes: list[Scope] = field(default_factory=list)
+    collected: Collected = field(default_factory=Collected)
+
+
+class _Scan:
+    """The state of one collect_live call."""
+
+    def __init__(self, options: LiveOptions) -> None:
+        self.options = options
+        self.now = options.now or datetime.now(UTC)
+        self.counter = CallCounter()
+        self.config = make_config(options.max_attempts, options.max_workers, options.connect_timeout, options.read_timeout)
+        self.base = AccountSession(boto3.Session(profile_name=options.profile), "caller", self.counter, self.config)
+        self.home = self._home_region()
+        self.result = Collected()
+        self.dmarc = self._dmarc()
+
+    def _home_region(self) -> str:
+        region = self.base.default_region
+        if self.options.regions is None:
+            if not region:
+                raise ValueError("no region: configure a default region (AWS_REGION, profile) or pass regions")
+            return region
+        if region:
+            return region
+        return DEFAULT_HOME if self.options.all_regions else self.options.regions[0]
+
+    def _dmarc(self) -> DmarcChecker | None:
+        if not self.options.dns:
+            return None
+        resolver = self.options.resolver or default_resolver()
+        if resolver is None:
+            self.result.notes["dns"] = "DMARC not checked: DNS look-ups need dnspython (pip install dnspython)"
+            return None
+        return DmarcChecker(resolver)
+
+    def targets(self, caller: Caller) -> list[str] | None:
+        """The accounts to read, or None when the organization could not be listed."""
+        found = list(self.options.accounts or [])
+        if self.options.organization:
+            try:
+                found.extend(organization_accounts(self.base, self.home))
+            except AWS_ERRORS as exc:
+                self.result.fail_types(
+                    exc,
+                    operation="ListAccounts",
+                    set_name=f"{caller.account}/organization",
+                    location=Location(account=caller.account),
+                    affects=("*",),
+                )
+                return None
+        if not found:
+            found = [caller.account]
+        return list(dict.fromkeys(found))
+
+    def plan(self, caller: Caller, account: str) -> _Plan:
+        """Enter one account (assume its role) and list its regions."""
+        plan = _Plan(account, None)
+        opts = self.options
+        if opts.assume_role:
+            try:
+                plan.session = assume_role(
+                    self.base,
+                    caller,
+                    account,
+                    opts.assume_role,
+                    region=self.home,
+                    session_name=opts.role_session_name,
+                    profile=opts.profile,
+                    counter=self.counter,
+                    config=self.config,
+                )
+            except AWS_ERRORS as exc:
+                regions = [r for r in (opts.regions or [self.home]) if r != "all"] or ["*"]
+                for region in regions:
+                    scope = Scope(account, region, caller.partition)
+                    location = Location(account=account, region=None if region == "*" else region)
+                    plan.collected.fail_types(
+                        exc, operation="AssumeRole", set_name=scope.set_name, location=location, affects=("*",)
+                    )
+                return plan
+        else:
+            plan.session = self.base
+            self.base.account = account
+        requested = opts.regions or [self.home]
+        regions = scan_regions(plan.session, requested, home=self.home, partition=caller.partition, out=plan.collected)
+        plan.scopes = [Scope(account, r, caller.partition) for r in regions]
+        return plan
+
+    def read_iam(self, session: AccountSession, scopes: list[Scope], items: Executor) -> Collected:
+        """Read the account's IAM principals."""
+        out = Collected()
+        read_iam(
+            session.client("iam", scopes[0].region), scopes, items, out, report_wait=self.options.credential_report_wait
+        )
+        return out
+
+    def read_region(self, session: AccountSession, scope: Scope, items: Executor) -> Collected:
+        """Read one account and region."""
+        return read_region(
+            session, scope, items, now=self.now, lookback_days=self.options.lookback_days, dmarc=self.dmarc
+        )
+
+
+def _guarded(task: Callable[[], Collected], scopes: list[Scope], affects: tuple[str, ...], operation: str) -> Collected:
+    """Run a task; a bug in it becomes SourceErrors for its scopes rather than ending the scan."""
+    try:
+        return task()
+    except Exception as exc:
+        out = Collected()
+        for scope in scopes:
+            out.fail_types(exc, operation=operation, set_name=scope.set_name, location=scope.location(), affects=affects)
+        return out
+
+
+def collect_live(options: LiveOptions) -> Inventory:
+    """Read the accounts and regions of ``options`` into an inventory of base properties and errors."""
+    options.validate()
+    started = time.monotonic()
+    scan = _Scan(options)
+    inventory = Inventory(collected_at=iso(scan.now))
+    result = scan.result
+    plans: list[_Plan] = []
+    caller: Caller | None = None
+    try:
+        caller = caller_identity(scan.base, scan.home)
+    except AWS_ERRORS as exc:
+        result.fail_types(exc, operation="GetCallerIdentity", set_name=CALLER_SET, location=Location(), affects=("*",))
+    targets = scan.targets(caller) if caller else None
+    if caller and targets:
+        with (
+            ThreadPoolExecutor(options.max_workers, thread_name_prefix="sesguard-scan") as outer,
+            ThreadPoolExecutor(options.max_workers, thread_name_prefix="sesguard-item") as items,
+        ):
+            known = caller
+            plans = fan_out(outer, lambda account: scan.plan(known, account), targets)
+            work: dict[Future[Collected], str] = {}
+            for plan in plans:
+                result.merge(plan.collected)
+                session = plan.session
+                if session is None or not plan.scopes:
+                    continue
+                for scope in plan.scopes:
+                    work[
+                        outer.submit(
+                            _guarded,
+                            lambda s=session, sc=scope: scan.read_region(s, sc, items),  # type: ignore[misc]
+                            [scope],
+                            REGIONAL_TYPES,
+                            "read region",
+                        )
+                    ] = f"{scope.account} {scope.region}"
+                work[
+                    outer.submit(
+                        _guarded,
+                        lambda s=session, scs=plan.scopes: scan.read_iam(s, scs, items),  # type: ignore[misc]
+                        plan.scopes,
+                        ("iam_principal",),
+                        "read IAM",
+                    )
+                ] = f"{plan.account} iam"
+            for done, future in enumerate(as_completed(work), start=1):
+                collected = future.result()
+                result.merge(collected)
+                if options.progress:
+                    errors = f" ({len(collected.failures)} failed reads)" if collected.failures else ""
+                    options.progress(f"[{done}/{len(work)}] {work[future]} done{errors}")
+    return _inventory(inventory, result, plans, scan, time.monotonic() - started)
+
+
+def _inventory(inventory: Inventory, result: Collected, plans: list[_Plan], scan: _Scan, seconds: float) -> Inventory:
+    inventory.resources = sorted(result.resources, key=lambda r: (r.set_name, r.type, r.id))
+    inventory.errors = sorted(result.errors, key=lambda e: (e.set_name, e.affects, e.message))
+    names = {s.set_name for p in plans for s in p.scopes}
+    names.update(r.set_name for r in inventory.resources)
+    names.update(e.set_name for e in inventory.errors)
+    inventory.sets = dict.fromkeys(sorted(names), SOURCE)
+    inventory.meta["api_calls"] = scan.counter.calls()
+    inventory.meta["live"] = {
+        "accounts": sorted(p.account for p in plans),
+        "regions": {p.account: [s.region for s in p.scopes] for p in plans},
+        "seconds": round(seconds, 3),
+        "api_call_total": scan.counter.total,
+        "http_requests": scan.counter.attempts,
+        "read_failures": [f.as_dict() for f in result.failures],
+        **result.notes,
+    }
+    return inventory

@@ -1,0 +1,112 @@
+"""Configuration sets of one region: list, then ``GetConfigurationSet`` and its event destinations.
+
+A listing failure blocks ``configuration_set`` and also ``email_identity`` (an identity's feedback
+path, SES-ID-007, runs through its default configuration set, which would otherwise look absent).
+A failed per-set call keeps the set with ``Unknown`` for the properties that call provides.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from typing import Any, Final
+
+from sesguard.model import CONFIGURATION_SET, EMAIL_IDENTITY, Resource
+from sesguard.sources.live.errors import AWS_ERRORS, SOURCE, Collected, attempt
+from sesguard.sources.live.paging import pages
+from sesguard.sources.live.scope import Scope
+from sesguard.sources.live.session import Client
+from sesguard.sources.live.values import upper, upper_list
+
+LIST_PAGE: Final = 1000
+SET_PROPS: Final = ("tls_policy", "reputation_metrics_enabled", "suppressed_reasons", "sending_enabled")
+
+_TARGETS: Final = (
+    ("SnsDestination", "TopicArn", "sns"),
+    ("KinesisFirehoseDestination", "DeliveryStreamArn", "firehose"),
+    ("EventBridgeDestination", "EventBusArn", "eventbridge"),
+    ("PinpointDestination", "ApplicationArn", "pinpoint"),
+    ("CloudWatchDestination", None, "cloudwatch"),
+)
+
+
+def set_props(response: dict[str, Any]) -> dict[str, Any]:
+    """Base properties from a ``GetConfigurationSet`` response (AWS defaults where absent)."""
+    delivery = response.get("DeliveryOptions") or {}
+    reputation = response.get("ReputationOptions") or {}
+    sending = response.get("SendingOptions") or {}
+    suppression = response.get("SuppressionOptions")
+    reasons = None
+    if isinstance(suppression, dict) and "SuppressedReasons" in suppression:
+        reasons = upper_list(suppression["SuppressedReasons"])
+    return {
+        "tls_policy": upper(delivery.get("TlsPolicy")) or "OPTIONAL",
+        "reputation_metrics_enabled": bool(reputation.get("ReputationMetricsEnabled", False)),
+        "suppressed_reasons": reasons,
+        "sending_enabled": bool(sending.get("SendingEnabled", True)),
+    }
+
+
+def destination(raw: dict[str, Any]) -> dict[str, Any]:
+    """One event destination: ``{name, enabled, event_types, target}``."""
+    target = None
+    for key, arn_key, kind in _TARGETS:
+        if raw.get(key):
+            target = f"{kind}:{raw[key].get(arn_key)}" if arn_key else kind
+            break
+    return {
+        "name": raw.get("Name"),
+        "enabled": bool(raw.get("Enabled", False)),
+        "event_types": upper_list(raw.get("MatchingEventTypes")),
+        "target": target,
+    }
+
+
+def read_configuration_sets(v2: Client, scope: Scope, pool: Executor, out: Collected) -> None:
+    """Read every configuration set of the scope into ``out``."""
+    try:
+        names = sorted(
+            {n for page in pages(v2.list_configuration_sets, PageSize=LIST_PAGE) for n in page.get("ConfigurationSets", [])}
+        )
+    except AWS_ERRORS as exc:
+        out.fail_types(
+            exc,
+            operation="ListConfigurationSets",
+            set_name=scope.set_name,
+            location=scope.location(),
+            affects=(CONFIGURATION_SET, EMAIL_IDENTITY),
+        )
+        return
+    sets = {n: pool.submit(attempt, v2.get_configuration_set, ConfigurationSetName=n) for n in names}
+    dests = {n: pool.submit(attempt, v2.get_configuration_set_event_destinations, ConfigurationSetName=n) for n in names}
+    for name in names:
+        props: dict[str, Any] = {"name": name}
+        response, exc = sets[name].result()
+        if exc is not None:
+            reason = out.fail_props(
+                exc, operation="GetConfigurationSet", set_name=scope.set_name, blocked=f"configuration_set:{name}"
+            )
+            props.update(dict.fromkeys(SET_PROPS, reason))
+        else:
+            props.update(set_props(response))
+        response, exc = dests[name].result()
+        if exc is not None:
+            props["event_destinations"] = out.fail_props(
+                exc,
+                operation="GetConfigurationSetEventDestinations",
+                set_name=scope.set_name,
+                blocked=f"configuration_set:{name}.event_destinations",
+            )
+        else:
+            raw = sorted(response.get("EventDestinations", []), key=lambda d: str(d.get("Name")))
+            props["event_destinations"] = [destination(d) for d in raw]
+        out.resources.append(
+            Resource(
+                type=CONFIGURATION_SET,
+                id=name,
+                source=SOURCE,
+                location=scope.location(scope.ses_arn(f"configuration-set/{name}")),
+                set_name=scope.set_name,
+                props=props,
+                native_type="AWS::SES::ConfigurationSet",
+            )
+        )

@@ -1,0 +1,165 @@
+"""IAM principals of one account (users, groups, roles), read once per account, not per region.
+
+``GetAccountAuthorizationDetails`` (1,000 items a page, to the end) returns every principal with
+its inline policies, attached managed policies and group memberships, and the documents of the
+managed policies in use (default versions). Access keys and console passwords come from
+:mod:`sesguard.sources.live.keys`.
+
+IAM is global: principals are emitted once per account, in the set of the account's first scanned
+region (``location.region`` is that region). A failure to read the authorization details blocks
+``iam_principal`` in every region set of the account.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from typing import Any, Final
+
+from sesguard.model import IAM_PRINCIPAL, Resource, Unknown
+from sesguard.sources.live.errors import AWS_ERRORS, SOURCE, Collected
+from sesguard.sources.live.keys import Credentials, ReportUnavailable, credential_report, from_api, from_report
+from sesguard.sources.live.paging import pages
+from sesguard.sources.live.scope import Scope
+from sesguard.sources.live.session import Client
+from sesguard.sources.live.values import policy_document
+
+PAGE: Final = 1000
+FILTER: Final = ["User", "Group", "Role", "LocalManagedPolicy", "AWSManagedPolicy"]
+
+
+def managed_documents(policies: list[dict[str, Any]]) -> dict[str, Any]:
+    """Default-version documents of managed policies, by ARN."""
+    found: dict[str, Any] = {}
+    for policy in policies:
+        arn = policy.get("Arn")
+        for version in policy.get("PolicyVersionList", []):
+            if version.get("IsDefaultVersion") and arn:
+                found[arn] = policy_document(version.get("Document"), f"managed policy {arn}")
+    return found
+
+
+def _documents(entity: dict[str, Any], inline_key: str, managed: dict[str, Any]) -> list[dict[str, Any]]:
+    docs = [
+        {"origin": f"inline:{p.get('PolicyName')}", "document": policy_document(p.get("PolicyDocument"), str(p.get("PolicyName")))}
+        for p in sorted(entity.get(inline_key, []), key=lambda p: str(p.get("PolicyName")))
+    ]
+    for attached in sorted(entity.get("AttachedManagedPolicies", []), key=lambda p: str(p.get("PolicyArn"))):
+        arn = str(attached.get("PolicyArn"))
+        document = managed.get(arn)
+        if document is None:
+            document = Unknown(f"managed policy {arn}: document not returned by GetAccountAuthorizationDetails")
+        docs.append({"origin": f"managed:{arn}", "document": document})
+    return docs
+
+
+def _names(entity: dict[str, Any]) -> list[str]:
+    return [str(p.get("PolicyName")) for p in entity.get("AttachedManagedPolicies", [])]
+
+
+def _principal(scope: Scope, kind: str, entity: dict[str, Any], name_key: str, props: dict[str, Any]) -> Resource:
+    name = str(entity.get(name_key))
+    return Resource(
+        type=IAM_PRINCIPAL,
+        id=f"{kind}/{name}",
+        source=SOURCE,
+        location=scope.location(entity.get("Arn")),
+        set_name=scope.set_name,
+        props={"principal_type": kind, "name": name, **props},
+        native_type=f"AWS::IAM::{kind.capitalize()}",
+    )
+
+
+def _user_credentials(
+    iam: Client, users: list[str], scope: Scope, pool: Executor, out: Collected, report_wait: float
+) -> dict[str, Credentials]:
+    found: dict[str, Credentials] = {}
+    try:
+        rows, generated_at = credential_report(iam, report_wait)
+        out.notes.setdefault("credential_report", {})[scope.account] = {"generated_at": generated_at}
+    except ReportUnavailable as exc:
+        rows = {}
+        out.notes.setdefault("credential_report", {})[scope.account] = {"unavailable": exc.code}
+    missing = [u for u in users if u not in rows]
+    found.update({u: from_report(rows[u]) for u in users if u in rows})
+
+    def read(user: str) -> tuple[Credentials, Collected]:
+        local = Collected()
+        return from_api(iam, user, scope.set_name, local), local
+
+    futures = {u: pool.submit(read, u) for u in missing}
+    for user, future in futures.items():
+        credentials, local = future.result()
+        out.merge(local)
+        found[user] = credentials
+    return found
+
+
+def read_iam(iam: Client, scopes: list[Scope], pool: Executor, out: Collected, *, report_wait: float) -> None:
+    """Read the account's principals into ``out``; ``scopes`` are its region sets, the first holds them."""
+    home = scopes[0]
+    users: list[dict[str, Any]] = []
+    groups: list[dict[str, Any]] = []
+    roles: list[dict[str, Any]] = []
+    policies: list[dict[str, Any]] = []
+    try:
+        for page in pages(iam.get_account_authorization_details, token="Marker", Filter=FILTER, MaxItems=PAGE):
+            users.extend(page.get("UserDetailList", []))
+            groups.extend(page.get("GroupDetailList", []))
+            roles.extend(page.get("RoleDetailList", []))
+            policies.extend(page.get("Policies", []))
+    except AWS_ERRORS as exc:
+        for scope in scopes:
+            out.fail_types(
+                exc,
+                operation="GetAccountAuthorizationDetails",
+                set_name=scope.set_name,
+                location=scope.location(),
+                affects=(IAM_PRINCIPAL,),
+            )
+        return
+    managed = managed_documents(policies)
+    group_policy_names = {str(g.get("GroupName")): _names(g) for g in groups}
+    credentials = _user_credentials(iam, [str(u.get("UserName")) for u in users], home, pool, out, report_wait)
+
+    for user in users:
+        name = str(user.get("UserName"))
+        member_of = sorted(str(g) for g in user.get("GroupList", []))
+        attached = set(_names(user))
+        for group in member_of:
+            attached.update(group_policy_names.get(group, []))
+        creds = credentials[name]
+        out.resources.append(
+            _principal(
+                home,
+                "user",
+                user,
+                "UserName",
+                {
+                    "policy_documents": _documents(user, "UserPolicyList", managed),
+                    "groups": member_of,
+                    "attached_policy_names": sorted(attached),
+                    "access_keys": creds.access_keys,
+                    "console_password": creds.console_password,
+                },
+            )
+        )
+    for kind, entities, name_key, inline_key in (
+        ("group", groups, "GroupName", "GroupPolicyList"),
+        ("role", roles, "RoleName", "RolePolicyList"),
+    ):
+        for entity in entities:
+            out.resources.append(
+                _principal(
+                    home,
+                    kind,
+                    entity,
+                    name_key,
+                    {
+                        "policy_documents": _documents(entity, inline_key, managed),
+                        "groups": [],
+                        "attached_policy_names": sorted(_names(entity)),
+                        "access_keys": [],
+                        "console_password": False,
+                    },
+                )
+            )

@@ -1,0 +1,177 @@
+"""Email identities of one region: list, details, SNS notification topics and DMARC.
+
+Calls: ``ListEmailIdentities`` (1,000 a page, to the end), one ``GetEmailIdentity`` per identity
+(the only call that returns DKIM, MAIL FROM, the default configuration set and every
+sending-authorization policy), and v1 ``GetIdentityNotificationAttributes`` for 100 identities a
+call. Details and notification batches run concurrently on the scan's item pool.
+
+A listing failure blocks the whole type (a partial list would look complete). A failed
+``GetEmailIdentity`` keeps the identity, with what the listing told (type, verification status)
+and ``Unknown`` for the rest; a failed notification batch makes those identities' topics Unknown.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import Executor, Future
+from typing import Any, Final
+
+from sesguard.model import EMAIL_IDENTITY, Resource, Unknown
+from sesguard.sources.live.dmarc import DmarcChecker
+from sesguard.sources.live.errors import AWS_ERRORS, SOURCE, Collected, attempt
+from sesguard.sources.live.paging import pages
+from sesguard.sources.live.scope import Scope
+from sesguard.sources.live.session import Client
+from sesguard.sources.live.values import iso, upper
+
+LIST_PAGE: Final = 1000
+NOTIFICATION_BATCH: Final = 100
+
+# Properties GetEmailIdentity provides (Unknown when it fails).
+DETAIL_PROPS: Final = (
+    "dkim_signing_enabled",
+    "dkim_status",
+    "dkim_origin",
+    "dkim_key_length",
+    "dkim_next_key_length",
+    "dkim_key_generated_at",
+    "mail_from_domain",
+    "mail_from_status",
+    "default_configuration_set",
+    "policies",
+)
+
+
+def identity_domain(name: str) -> str:
+    """The domain of an identity: the part after ``@`` of an address, else the name itself."""
+    return name.rsplit("@", 1)[-1].strip(".").lower()
+
+
+def _dkim_origin(value: Any) -> str | None:
+    # Easy DKIM reports AWS_SES, or AWS_SES_<REGION> for keys replicated from another region.
+    text = upper(value)
+    return "AWS_SES" if text and text.startswith("AWS_SES") else text
+
+
+def _policies(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for name in sorted(raw):
+        try:
+            document: Any = json.loads(raw[name])
+        except (TypeError, ValueError):
+            document = Unknown(f"sending-authorization policy {name} is not valid JSON")
+        found.append({"name": name, "document": document})
+    return found
+
+
+def detail_props(response: dict[str, Any]) -> dict[str, Any]:
+    """Base properties of an identity from its ``GetEmailIdentity`` response."""
+    dkim = response.get("DkimAttributes") or {}
+    mail_from = response.get("MailFromAttributes") or {}
+    return {
+        "verification_status": upper(response.get("VerificationStatus")),
+        "dkim_signing_enabled": bool(dkim.get("SigningEnabled", False)),
+        "dkim_status": upper(dkim.get("Status")),
+        "dkim_origin": _dkim_origin(dkim.get("SigningAttributesOrigin")),
+        "dkim_key_length": upper(dkim.get("CurrentSigningKeyLength")),
+        "dkim_next_key_length": upper(dkim.get("NextSigningKeyLength")),
+        "dkim_key_generated_at": iso(dkim.get("LastKeyGenerationTimestamp")),
+        "mail_from_domain": mail_from.get("MailFromDomain") or None,
+        "mail_from_status": upper(mail_from.get("MailFromDomainStatus")) if mail_from.get("MailFromDomain") else None,
+        "default_configuration_set": response.get("ConfigurationSetName") or None,
+        "policies": _policies(response.get("Policies") or {}),
+    }
+
+
+def topics_of(attributes: dict[str, Any] | None) -> dict[str, str | None]:
+    """``notification_topics`` from one identity's v1 notification attributes."""
+    attributes = attributes or {}
+    return {
+        "BOUNCE": attributes.get("BounceTopic") or None,
+        "COMPLAINT": attributes.get("ComplaintTopic") or None,
+        "DELIVERY": attributes.get("DeliveryTopic") or None,
+    }
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def read_identities(
+    v2: Client,
+    v1: Client,
+    scope: Scope,
+    pool: Executor,
+    out: Collected,
+    *,
+    sandbox: Any,
+    dmarc: DmarcChecker | None,
+) -> None:
+    """Read every email identity of the scope into ``out``."""
+    try:
+        listed = [e for page in pages(v2.list_email_identities, PageSize=LIST_PAGE) for e in page.get("EmailIdentities", [])]
+    except AWS_ERRORS as exc:
+        out.fail_types(
+            exc, operation="ListEmailIdentities", set_name=scope.set_name, location=scope.location(), affects=(EMAIL_IDENTITY,)
+        )
+        return
+    by_name = {e["IdentityName"]: e for e in listed if e.get("IdentityName")}
+    names = sorted(by_name)
+    details = {name: pool.submit(attempt, v2.get_email_identity, EmailIdentity=name) for name in names}
+    batches = [
+        (batch, pool.submit(attempt, v1.get_identity_notification_attributes, Identities=batch))
+        for batch in _chunks(names, NOTIFICATION_BATCH)
+    ]
+    domains = sorted({identity_domain(n) for n in names})
+    policies: dict[str, Future[Any]] = {d: pool.submit(dmarc.policy, d) for d in domains} if dmarc else {}
+
+    topics: dict[str, Any] = {}
+    for batch, future in batches:
+        response, exc = future.result()
+        if exc is not None:
+            reason = out.fail_props(
+                exc,
+                operation="GetIdentityNotificationAttributes",
+                set_name=scope.set_name,
+                blocked=f"email_identity.notification_topics ({len(batch)} identities)",
+            )
+            topics.update(dict.fromkeys(batch, reason))
+        else:
+            attributes = response.get("NotificationAttributes", {})
+            topics.update({name: topics_of(attributes.get(name)) for name in batch})
+
+    for name in names:
+        listed_entry = by_name[name]
+        domain = identity_domain(name)
+        props: dict[str, Any] = {
+            "identity": name,
+            "identity_type": upper(listed_entry.get("IdentityType")),
+            "domain": domain,
+        }
+        response, exc = details[name].result()
+        if exc is not None:
+            reason = out.fail_props(
+                exc, operation="GetEmailIdentity", set_name=scope.set_name, blocked=f"email_identity:{name}"
+            )
+            status = listed_entry.get("VerificationStatus")
+            props["verification_status"] = upper(status) if status else reason
+            props.update(dict.fromkeys(DETAIL_PROPS, reason))
+        else:
+            props.update(detail_props(response))
+            if response.get("IdentityType"):
+                props["identity_type"] = upper(response["IdentityType"])
+        props["notification_topics"] = topics[name]
+        props["dmarc_checked"] = dmarc is not None
+        props["dmarc_policy"] = policies[domain].result() if dmarc else None
+        props["sandbox"] = sandbox
+        out.resources.append(
+            Resource(
+                type=EMAIL_IDENTITY,
+                id=name,
+                source=SOURCE,
+                location=scope.location(scope.ses_arn(f"identity/{name}")),
+                set_name=scope.set_name,
+                props=props,
+                native_type="AWS::SES::EmailIdentity",
+            )
+        )

@@ -1,0 +1,66 @@
+"""What a live scan reads and how: :class:`LiveOptions`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+ALL_REGIONS: Final = "all"
+_ACCOUNT_ID: Final = re.compile(r"^\d{12}$")
+
+
+@dataclass
+class LiveOptions:
+    """Options of :func:`sesguard.sources.live.collect_live`.
+
+    ``regions``: None = the session's region; ``["all"]`` = every region where SES v2 is offered
+    (botocore's endpoint data for the partition) that is enabled for the account (EC2
+    ``DescribeRegions``, which lists only enabled regions: disabled opt-in regions are left out).
+    ``assume_role`` is a role *name* assumed in each of ``accounts`` and/or every ACTIVE account of
+    the ``organization`` (both given: their union). Without them the caller's own account is read.
+    """
+
+    profile: str | None = None
+    regions: list[str] | None = None
+    assume_role: str | None = None
+    accounts: list[str] | None = None
+    organization: bool = False
+    dns: bool = False
+    lookback_days: int = 14
+    max_workers: int = 8
+    progress: Callable[[str], None] | None = None
+    resolver: Callable[[str], list[str]] | None = None
+    now: datetime | None = None
+    # Tuning (defaults suit real AWS; tests shorten them).
+    max_attempts: int = 8
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    credential_report_wait: float = 60.0
+    role_session_name: str = "sesguard"
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first inconsistent option."""
+        if (self.accounts or self.organization) and not self.assume_role:
+            raise ValueError("accounts / organization need assume_role: the role name to assume in each account")
+        for account in self.accounts or []:
+            if not _ACCOUNT_ID.match(account):
+                raise ValueError(f"account {account!r} is not a 12-digit AWS account ID")
+        if self.regions is not None:
+            if not self.regions:
+                raise ValueError("regions is empty: give region names, ['all'], or None for the session's region")
+            if ALL_REGIONS in self.regions and len(self.regions) > 1:
+                raise ValueError("regions: 'all' cannot be combined with region names")
+        if self.lookback_days < 1:
+            raise ValueError("lookback_days must be at least 1")
+        if self.max_workers < 1:
+            raise ValueError("max_workers must be at least 1")
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+
+    @property
+    def all_regions(self) -> bool:
+        """True when every enabled SES region is to be read."""
+        return self.regions == [ALL_REGIONS]

@@ -1,0 +1,87 @@
+"""Everything read per account and region: the account row, identities, configuration sets, receipt."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from datetime import datetime
+from typing import Any
+
+from sesguard.model import ACCOUNT, Resource, Unknown
+from sesguard.sources.live.account import account_props
+from sesguard.sources.live.config_sets import read_configuration_sets
+from sesguard.sources.live.dmarc import DmarcChecker
+from sesguard.sources.live.errors import (
+    AWS_ERRORS,
+    REGION_LEVEL_CODES,
+    REGIONAL_TYPES,
+    SOURCE,
+    Collected,
+    attempt,
+    error_code,
+)
+from sesguard.sources.live.identities import read_identities
+from sesguard.sources.live.metrics import MetricReadError, latest_rates, reputation_alarms
+from sesguard.sources.live.receipt import read_receipt_rules
+from sesguard.sources.live.scope import Scope
+from sesguard.sources.live.session import AccountSession
+
+RATE_PROPS = ("bounce_rate", "bounce_rate_at", "complaint_rate", "complaint_rate_at")
+
+
+def _reputation(session: AccountSession, scope: Scope, out: Collected, now: datetime, lookback_days: int) -> dict[str, Any]:
+    cloudwatch = session.client("cloudwatch", scope.region)
+    props: dict[str, Any] = {}
+    try:
+        props.update(latest_rates(cloudwatch, now, lookback_days))
+    except (*AWS_ERRORS, MetricReadError) as exc:
+        reason = out.fail_props(
+            exc, operation="GetMetricData", set_name=scope.set_name, blocked="account.bounce_rate,complaint_rate"
+        )
+        props.update(dict.fromkeys(RATE_PROPS, reason))
+    try:
+        props["alarms"] = reputation_alarms(cloudwatch)
+    except AWS_ERRORS as exc:
+        props["alarms"] = out.fail_props(exc, operation="DescribeAlarms", set_name=scope.set_name, blocked="account.alarms")
+    return props
+
+
+def read_region(
+    session: AccountSession,
+    scope: Scope,
+    pool: Executor,
+    *,
+    now: datetime,
+    lookback_days: int,
+    dmarc: DmarcChecker | None,
+) -> Collected:
+    """Read one account and region."""
+    out = Collected()
+    v2 = session.client("sesv2", scope.region)
+    v1 = session.client("ses", scope.region)
+    response, exc = attempt(v2.get_account)
+    sandbox: Any
+    if exc is not None:
+        if error_code(exc) in REGION_LEVEL_CODES:
+            out.fail_types(exc, operation="GetAccount", set_name=scope.set_name, location=scope.location(), affects=REGIONAL_TYPES)
+            return out
+        out.fail_types(exc, operation="GetAccount", set_name=scope.set_name, location=scope.location(), affects=(ACCOUNT,))
+        sandbox = Unknown(f"GetAccount: {error_code(exc)}")
+    else:
+        props = account_props(response)
+        sandbox = not props["production_access_enabled"]
+        props.update(_reputation(session, scope, out, now, lookback_days))
+        out.resources.append(
+            Resource(
+                type=ACCOUNT,
+                id=scope.region,
+                source=SOURCE,
+                location=scope.location(),
+                set_name=scope.set_name,
+                props=props,
+                native_type="AWS::SES::Account",
+            )
+        )
+    read_identities(v2, v1, scope, pool, out, sandbox=sandbox, dmarc=dmarc)
+    read_configuration_sets(v2, scope, pool, out)
+    read_receipt_rules(v1, scope, out)
+    return out

@@ -1,0 +1,156 @@
+"""Parsing one ``.tf`` / ``.tfvars`` file into blocks and attributes that keep their line numbers.
+
+python-hcl2 (v8) parses with Lark and ``propagate_positions``; its dict serialization loses the
+expression structure (values become strings like ``"${var.x}"``), so sesguard works on the raw Lark
+parse tree instead: blocks and attributes carry 1-based lines, expressions stay trees that
+:mod:`.expressions` evaluates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from sesguard.sources.terraform.syntax import children, decode_string_literal, node_line
+
+
+class HclParseError(Exception):
+    """A file that could not be parsed; ``line`` is 1-based when the parser knows it.
+
+    The message never quotes the offending text (it could be a secret).
+    """
+
+    def __init__(self, what: str, line: int | None = None) -> None:
+        super().__init__(what)
+        self.what = what
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """``name = expression`` inside a body."""
+
+    name: str
+    expr: Tree[Token]
+    line: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block (``resource "aws_x" "y" { ... }``) with its labels, body and 1-based line."""
+
+    type: str
+    labels: tuple[str, ...]
+    body: Body
+    line: int
+
+
+@dataclass(frozen=True)
+class Body:
+    """The attributes (by name, first wins) and nested blocks (in order) of a block or file."""
+
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class HclFile:
+    """One parsed file: where it is, how to name it in findings, its top-level body and its text."""
+
+    path: Path
+    display: str
+    body: Body
+    text: str
+
+
+def parse_text(text: str) -> Tree[Token]:
+    """The raw Lark tree of HCL text; raises :class:`HclParseError` on bad input."""
+    from hcl2.parser import parser  # imported lazily: building the parser reads its grammar cache
+
+    try:
+        tree: Tree[Token] = parser().parse(text + "\n")
+    except UnexpectedInput as err:
+        raise HclParseError(_describe(err), err.line if isinstance(err.line, int) and err.line > 0 else None) from None
+    except (LarkError, RecursionError, ValueError, RuntimeError) as err:
+        raise HclParseError(f"cannot parse ({type(err).__name__})") from None
+    return tree
+
+
+def _describe(err: UnexpectedInput) -> str:
+    if isinstance(err, UnexpectedEOF):
+        return "unexpected end of file"
+    if isinstance(err, UnexpectedToken):
+        kind = err.token.type if isinstance(err.token, Token) else "token"
+        return "unexpected end of file" if kind == "$END" else f"syntax error: unexpected {kind}"
+    if isinstance(err, UnexpectedCharacters):
+        return "syntax error: unexpected character"
+    return "syntax error"
+
+
+def read_text(path: Path) -> str:
+    """The file's text (UTF-8, BOM removed); raises :class:`HclParseError` when it is not text."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise HclParseError(f"cannot read file ({err.strerror or type(err).__name__})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise HclParseError("not UTF-8 text") from None
+
+
+def parse_file(path: Path, display: str) -> HclFile:
+    """Parse one file; raises :class:`HclParseError` when it cannot be read or parsed."""
+    text = read_text(path)
+    tree = parse_text(text)
+    body_tree = next(children(tree), None)
+    body = to_body(body_tree) if isinstance(body_tree, Tree) else Body()
+    return HclFile(path=path, display=display, body=body, text=text)
+
+
+def to_body(tree: Tree[Token]) -> Body:
+    """Convert a Lark ``body`` node into a :class:`Body`."""
+    attributes: dict[str, Attribute] = {}
+    blocks: list[Block] = []
+    for item in children(tree):
+        if not isinstance(item, Tree):
+            continue
+        if item.data == "attribute":
+            name_node, expr = _attribute_parts(item)
+            if name_node not in attributes:
+                attributes[name_node] = Attribute(name_node, expr, node_line(item))
+        elif item.data == "block":
+            blocks.append(_to_block(item))
+    return Body(attributes, tuple(blocks))
+
+
+def _name_of(node: Tree[Token] | Token) -> str:
+    if isinstance(node, Token):
+        return str(node)
+    if node.data == "string":
+        return decode_string_literal(node)
+    token = next((c for c in node.children if isinstance(c, Token)), None)
+    return str(token) if token is not None else ""
+
+
+def _attribute_parts(item: Tree[Token]) -> tuple[str, Tree[Token]]:
+    parts = [c for c in item.children if not (isinstance(c, Token) and c.type == "EQ")]
+    name = _name_of(parts[0])
+    expr = parts[-1]
+    if not isinstance(expr, Tree):  # pragma: no cover - the grammar always gives a tree
+        raise HclParseError("unexpected attribute form", node_line(item))
+    return name, expr
+
+
+def _to_block(item: Tree[Token]) -> Block:
+    nodes = [c for c in item.children if not (isinstance(c, Tree) and c.data == "new_line_or_comment")]
+    head = [c for c in nodes if not (isinstance(c, Token) and c.type in ("LBRACE", "RBRACE"))]
+    body_tree = next((c for c in head if isinstance(c, Tree) and c.data == "body"), None)
+    names = [c for c in head if c is not body_tree]
+    block_type = _name_of(names[0]) if names else ""
+    labels = tuple(_name_of(n) for n in names[1:])
+    body = to_body(body_tree) if body_tree is not None else Body()
+    return Block(block_type, labels, body, node_line(item))

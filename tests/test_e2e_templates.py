@@ -1,0 +1,251 @@
+"""End to end: ``pytest checks/ --templates ...`` run as users run it, in a real pytest session."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CHECKS = REPO / "checks"
+EXAMPLES = REPO / "examples" / "templates"
+
+pytest_plugins = ("pytester",)
+
+
+def run_checks(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """Run the repository's checks in a subprocess, from the pytester folder (its cwd)."""
+    return pytester.runpytest_subprocess(str(CHECKS), "-p", "sesguard.plugin", "-p", "no:cacheprovider", *args)
+
+
+def findings(report_dir: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((report_dir / "findings.json").read_text())
+    return data
+
+
+def rows_by_id(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in doc["findings"]}
+
+
+@pytest.fixture
+def templates(pytester: pytest.Pytester) -> Path:
+    folder = pytester.path / "templates"
+    shutil.copytree(EXAMPLES, folder)
+    return folder
+
+
+def test_examples_give_readable_ids_outcomes_exit_code_and_findings(pytester: pytest.Pytester, templates: Path) -> None:
+    report_dir = pytester.path / "out"
+    result = run_checks(pytester, "--templates", str(templates), "--report-dir", str(report_dir), "-rA")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        [
+            "*PASSED*test_policy?SES-CS-001::TransactionalSet?*",
+            "*FAILED*test_policy?SES-CS-001::MarketingSet?*",
+        ]
+    )
+    # a failing row names the file and line, the observed and expected values, and the fix
+    result.stdout.fnmatch_lines(
+        [
+            "*templates/marketing-mail.yaml:*: SES-CS-001 ?high? Configuration set publishes bounce and complaint events",
+            "*enabled event destinations cover*CLICK*expected to contain all of*BOUNCE*COMPLAINT*",
+            "fix: *",
+            "*CloudFormation: AWS::SES::ConfigurationSetEventDestination*",
+        ]
+    )
+    doc = findings(report_dir)
+    assert doc["format"] == "sesguard-findings" and doc["format_version"] == 1
+    assert doc["run"]["policy_set_digest"].startswith("sha256:")
+    assert doc["run"]["inputs"] == [str(templates)]
+    rows = rows_by_id(doc)
+    marketing = rows["SES-CS-001::MarketingSet"]
+    assert marketing["status"] == "fail" and marketing["fails_build"] is True
+    assert marketing["resource"]["type"] == "configuration_set"
+    assert marketing["resource"]["file"].endswith("marketing-mail.yaml")
+    lines = (templates / "marketing-mail.yaml").read_text().splitlines()
+    assert lines[marketing["resource"]["line"] - 1].strip() == "MarketingSet:"
+    assert marketing["remediation"]["cloudformation"]
+    assert rows["SES-CS-001::TransactionalSet"]["status"] == "pass"
+    assert doc["summary"]["verdict"] == "non-compliant"
+    assert sum(doc["summary"]["by_status"].values()) == len(doc["findings"])
+    # ids are sorted and unique
+    ids = [row["id"] for row in doc["findings"]]
+    assert ids == sorted(ids) and len(ids) == len(set(ids))
+
+
+def test_live_only_policies_say_why_they_skip(pytester: pytest.Pytester, templates: Path) -> None:
+    report_dir = pytester.path / "out"
+    run_checks(pytester, "--templates", str(templates), "--report-dir", str(report_dir))
+    rows = rows_by_id(findings(report_dir))
+    skipped = [r for r in rows.values() if r["policy_id"] == "SES-ACCT-001"]
+    if not skipped:
+        pytest.skip("SES-ACCT-001 is not in the policy set yet")
+    assert skipped[0]["status"] == "skip"
+    assert "live account" in skipped[0]["message"]
+
+
+def test_selecting_rows_with_k_and_junit(pytester: pytest.Pytester, templates: Path) -> None:
+    report_dir = pytester.path / "out"
+    junit = pytester.path / "junit.xml"
+    result = run_checks(
+        pytester, "--templates", str(templates), "--report-dir", str(report_dir), "-k", "TransactionalSet",
+        f"--junitxml={junit}",
+    )
+    assert result.ret == 0, result.stdout.str()
+    doc = findings(report_dir)
+    assert doc["findings"] and all("TransactionalSet" in row["id"] for row in doc["findings"])
+    text = junit.read_text()
+    assert 'name="policy_id" value="SES-CS-001"' in text and 'name="severity"' in text
+
+
+def test_unparseable_template_is_an_error_row_and_the_rest_is_checked(
+    pytester: pytest.Pytester, templates: Path
+) -> None:
+    (templates / "broken.yaml").write_text("Resources:\n  Bad: [\n    - x\n  Other: !Ref\n")
+    report_dir = pytester.path / "out"
+    result = run_checks(pytester, "--templates", str(templates), "--report-dir", str(report_dir))
+    assert result.ret == 1
+    doc = findings(report_dir)
+    errors = [r for r in doc["findings"] if r["status"] == "error"]
+    assert errors, "a broken template must produce error rows"
+    assert any("broken.yaml:" in r["message"] and "cannot be parsed" in r["message"] for r in errors)
+    assert rows_by_id(doc)["SES-CS-001::TransactionalSet"]["status"] == "pass"
+    result.stdout.fnmatch_lines(["*ERROR*SES-CS-001::*templates*"])
+
+
+def test_unresolvable_value_never_passes(pytester: pytest.Pytester) -> None:
+    template = pytester.path / "t.yaml"
+    template.write_text(
+        "Parameters:\n  Types: {Type: CommaDelimitedList}\nResources:\n"
+        "  Set: {Type: AWS::SES::ConfigurationSet}\n"
+        "  Dest:\n    Type: AWS::SES::ConfigurationSetEventDestination\n    Properties:\n"
+        "      ConfigurationSetName: !Ref Set\n"
+        "      EventDestination: {Enabled: true, MatchingEventTypes: !Ref Types}\n"
+    )
+    report_dir = pytester.path / "out"
+    result = run_checks(pytester, "--templates", str(template), "--report-dir", str(report_dir), "-k", "SES-CS-001")
+    assert result.ret == 1
+    row = rows_by_id(findings(report_dir))["SES-CS-001::Set"]
+    assert row["status"] == "error"
+    assert "Types without a default" in row["message"]
+
+
+def test_waivers_active_expired_stale_and_fail_on(pytester: pytest.Pytester, templates: Path) -> None:
+    pytester.makefile(
+        ".yaml",
+        sesguard="""
+fail_on: high
+waivers:
+  - policy: SES-CS-001
+    resource: MarketingSet
+    reason: marketing events go to a vendor webhook (TICKET-12)
+    expires: 2999-01-31
+  - policy: SES-IAM-001
+    resource: MarketingSender
+    reason: old exception
+    expires: 2001-01-01
+  - policy: SES-CS-001
+    resource: TransactionalSet
+    reason: no longer needed
+    expires: 2999-01-01
+""",
+    )
+    report_dir = pytester.path / "out"
+    result = run_checks(pytester, "--templates", str(templates), "--report-dir", str(report_dir), "-rxX")
+    doc = findings(report_dir)
+    rows = rows_by_id(doc)
+    assert rows["SES-CS-001::MarketingSet"]["status"] == "waived"
+    assert rows["SES-CS-001::MarketingSet"]["waiver"]["state"] == "active"
+    expired = rows["SES-IAM-001::MarketingSender"]
+    assert expired["status"] == "fail" and expired["waiver"]["state"] == "expired"
+    assert "waiver expired on 2001-01-01" in expired["message"]
+    assert rows["SES-CS-001::TransactionalSet"]["waiver"]["state"] == "stale"
+    states = {(w["policy_id"], w["resource"]): w["state"] for w in doc["waivers"]}
+    assert states[("SES-CS-001", "TransactionalSet")] == "stale"
+    assert doc["summary"]["stale_waivers"] == 1 and doc["summary"]["expired_waivers"] == 1
+    assert doc["run"]["fail_on"] == "high"
+    result.stdout.fnmatch_lines(["*XFAIL*SES-CS-001::MarketingSet*waived until 2999-01-31*TICKET-12*"])
+    result.stdout.fnmatch_lines(["*stale waiver: SES-CS-001::TransactionalSet*"])
+    assert result.ret == 1  # the expired waiver's critical failure still fails the run
+
+
+def test_below_threshold_failures_are_reported_but_do_not_fail(pytester: pytest.Pytester, templates: Path) -> None:
+    report_dir = pytester.path / "out"
+    result = run_checks(
+        pytester, "--templates", str(templates / "marketing-mail.yaml"), "--report-dir", str(report_dir),
+        "--fail-on", "critical", "-k", "SES-CS-001",
+    )
+    assert result.ret == 0, result.stdout.str()
+    row = rows_by_id(findings(report_dir))["SES-CS-001::MarketingSet"]
+    assert row["status"] == "fail" and row["fails_build"] is False
+    result.stdout.fnmatch_lines(["*1 xfailed*"])
+
+
+def test_compliant_set_exits_zero(pytester: pytest.Pytester, templates: Path) -> None:
+    report_dir = pytester.path / "out"
+    result = run_checks(
+        pytester, "--templates", str(templates / "transactional-mail.yaml"), "--report-dir", str(report_dir),
+        "-k", "SES-CS-001 or SES-IAM-001",
+    )
+    assert result.ret == 0, result.stdout.str()
+    assert findings(report_dir)["summary"]["verdict"] == "compliant"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("fail_on: severe\n", "sesguard.yaml:1: fail_on: 'severe' is not one of"),
+        ("waivers:\n  - policy: SES-CS-001\n    resource: X\n    expires: 2030-01-01\n",
+         "sesguard.yaml:2: waivers[[]0[]]: 'reason' is required"),
+        ("parameters:\n  SES-CS-001:\n    required_event_type: [BOUNCE]\n",
+         "parameters.SES-CS-001.required_event_type: unknown parameter"),
+        ("disabled: [SES-NOPE-001]\n", "disabled: unknown policy ID 'SES-NOPE-001'"),
+        ("fail_on: [\n", "sesguard.yaml:2: invalid YAML"),
+    ],
+)
+def test_bad_config_stops_with_one_line(pytester: pytest.Pytester, templates: Path, content: str, expected: str) -> None:
+    (pytester.path / "sesguard.yaml").write_text(content)
+    result = run_checks(pytester, "--templates", str(templates))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*{expected}*"])
+
+
+def test_malformed_policy_names_file_and_place(pytester: pytest.Pytester, templates: Path) -> None:
+    policies = pytester.path / "policies"
+    shutil.copytree(REPO / "policies", policies)
+    text = (policies / "SES-CS-001.yaml").read_text()
+    (policies / "SES-CS-001.yaml").write_text(
+        text.replace("assert:\n  path: enabled_event_types\n", "assert:\n  all:\n  - path: x\n    op: exists\n  - path: enabled_event_types\n").replace(
+            "  op: contains_all\n", "", 1
+        )
+    )
+    result = run_checks(pytester, "--templates", str(templates), "--policies", str(policies))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*policies/SES-CS-001.yaml:*: assert.all[[]1[]]: 'op' is required*"])
+
+
+def test_duplicate_policy_id_is_an_error(pytester: pytest.Pytester, templates: Path) -> None:
+    policies = pytester.path / "policies"
+    shutil.copytree(REPO / "policies", policies)
+    shutil.copy(policies / "SES-CS-001.yaml", policies / "SES-CS-001.yml")
+    result = run_checks(pytester, "--templates", str(templates), "--policies", str(policies))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*SES-CS-001.yml: id: duplicate policy ID 'SES-CS-001'*"])
+
+
+def test_policy_id_must_match_its_file_name(pytester: pytest.Pytester, templates: Path) -> None:
+    policies = pytester.path / "policies"
+    shutil.copytree(REPO / "policies", policies)
+    shutil.copy(policies / "SES-CS-001.yaml", policies / "SES-CS-009.yaml")
+    result = run_checks(pytester, "--templates", str(templates), "--policies", str(policies))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*SES-CS-009.yaml: id: 'SES-CS-001' does not match the file name*"])
+
+
+def test_no_source_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = run_checks(pytester)
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*choose what to check*"])
