@@ -1,0 +1,68 @@
+"""Loading policies: schema errors as one readable line with file, line and place."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sesguard.policies import PolicyError, load_policies, policy_set_digest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def policy_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "policies"
+    shutil.copytree(REPO / "policies", target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("severity: high\n", "severity: severe\n", "severity: 'severe' is not one of"),
+        ("resource: configuration_set\n", "", "'resource' is required"),
+        ("  op: contains_all\n", "  op: includes\n", "assert.op: 'includes' is not one of"),
+        ("  value: {param: required_event_types}\n", "  value: {param: nope}\n",
+         "assert: parameter 'nope' is used but not declared"),
+        ("sources: [live, cfn, tf]\n", "sources: [live, cloud]\n", "sources[1]: 'cloud' is not one of"),
+        ("title: Configuration", "titel: Configuration", "unknown key(s) not allowed"),
+        ("assert:\n", "assert:\n  bogus: 1\n", "assert: unknown key(s) not allowed ('bogus' was unexpected)"),
+    ],
+)
+def test_schema_errors_are_one_line(policy_dir: Path, old: str, new: str, message: str) -> None:
+    _edit(policy_dir / "SES-CS-001.yaml", old, new)
+    with pytest.raises(PolicyError) as error:
+        load_policies(policy_dir)
+    text = str(error.value)
+    assert "\n" not in text
+    assert "SES-CS-001.yaml" in text and message in text
+
+
+def test_yaml_syntax_error_names_line(policy_dir: Path) -> None:
+    (policy_dir / "SES-CS-001.yaml").write_text("id: SES-CS-001\ntitle: [unclosed\n")
+    with pytest.raises(PolicyError, match=r"SES-CS-001.yaml:\d+: invalid YAML"):
+        load_policies(policy_dir)
+
+
+def test_line_numbers_point_into_the_file(policy_dir: Path) -> None:
+    path = policy_dir / "SES-CS-001.yaml"
+    _edit(path, "severity: high\n", "severity: severe\n")
+    with pytest.raises(PolicyError) as error:
+        load_policies(policy_dir)
+    line = int(str(error.value).split(":")[1])
+    assert path.read_text().splitlines()[line - 1] == "severity: severe"
+
+
+def test_digest_changes_with_content(policy_dir: Path) -> None:
+    before = policy_set_digest(policy_dir)
+    _edit(policy_dir / "SES-CS-001.yaml", "severity: high\n", "severity: medium\n")
+    assert policy_set_digest(policy_dir) != before
