@@ -2,14 +2,75 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
 from sesguard.sources.cfn.exposure import literal_credentials, secret_exposures
 from sesguard.sources.cfn.normalize import SOURCE, TemplateFacts, TemplateNormalizer
 from sesguard.sources.cfn.reader import decode_file, looks_like_template, template_files
 
-__all__ = ["read_cloudformation"]
+__all__ = ["read_cloudformation", "read_template", "set_resources"]
+
+
+def set_resources(
+    set_name: str,
+    location: Location,
+    totals: TemplateFacts,
+    exposures: list[dict[str, object]],
+    credentials: list[dict[str, object]],
+    files_read: int,
+) -> list[Resource]:
+    """The set-level rows: the account settings (when the set defines SES resources) and the template set."""
+    found = []
+    if totals.ses_resource_count:
+        found.append(
+            Resource(
+                type=ACCOUNT,
+                id=set_name,
+                source=SOURCE,
+                location=location,
+                set_name=set_name,
+                native_type="template set",
+                props={
+                    "suppressed_reasons": None,
+                    "vdm_enabled": totals.vdm_enabled,
+                    "alarms": totals.alarms,
+                    "ses_resource_count": totals.ses_resource_count,
+                },
+            )
+        )
+    if files_read:
+        found.append(
+            Resource(
+                type=TEMPLATE_SET,
+                id=set_name,
+                source=SOURCE,
+                location=location,
+                set_name=set_name,
+                native_type="template set",
+                props={"secret_exposures": exposures, "literal_credentials": credentials, "files": files_read},
+            )
+        )
+    return found
+
+
+def read_template(template: Mapping[str, Any], file: str, set_name: str) -> Inventory:
+    """One already-decoded template as its own set (used by the cfn-lint rules)."""
+    facts = TemplateNormalizer(template, file, set_name).normalize()
+    inventory = Inventory(resources=list(facts.resources), sets={set_name: SOURCE})
+    inventory.resources.extend(
+        set_resources(
+            set_name,
+            Location(file=file),
+            facts,
+            secret_exposures(template, file),
+            literal_credentials(template, file),
+            1,
+        )
+    )
+    return inventory
 
 
 def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None) -> Inventory:
@@ -70,36 +131,9 @@ def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None)
         totals.ses_resource_count += facts.ses_resource_count
         exposures.extend(secret_exposures(decoded.template, shown))
         credentials.extend(literal_credentials(decoded.template, shown))
-    set_location = Location(file=str(path))
-    if totals.ses_resource_count:
-        inventory.resources.append(
-            Resource(
-                type=ACCOUNT,
-                id=set_name,
-                source=SOURCE,
-                location=set_location,
-                set_name=set_name,
-                native_type="template set",
-                props={
-                    "suppressed_reasons": None,
-                    "vdm_enabled": totals.vdm_enabled,
-                    "alarms": totals.alarms,
-                    "ses_resource_count": totals.ses_resource_count,
-                },
-            )
-        )
-    if files_read:
-        inventory.resources.append(
-            Resource(
-                type=TEMPLATE_SET,
-                id=set_name,
-                source=SOURCE,
-                location=set_location,
-                set_name=set_name,
-                native_type="template set",
-                props={"secret_exposures": exposures, "literal_credentials": credentials, "files": files_read},
-            )
-        )
+    inventory.resources.extend(
+        set_resources(set_name, Location(file=str(path)), totals, exposures, credentials, files_read)
+    )
     inventory.meta.setdefault("templates_read", 0)
     inventory.meta["templates_read"] = int(inventory.meta["templates_read"]) + files_read
     return inventory
