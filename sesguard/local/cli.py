@@ -1,0 +1,78 @@
+"""``sesguard local``: serve the local SES endpoint (optionally with the demo account) until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from typing import TextIO
+
+DEFAULT_PORT = 5055
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``sesguard local``."""
+    parser = argparse.ArgumentParser(
+        prog="sesguard local",
+        description="Serve a local SES endpoint (moto plus sesguard's SES v2 extension) on the loopback.",
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (0 = any free port; default {DEFAULT_PORT})"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--demo", action="store_true", help="build the demo account before serving")
+    return parser
+
+
+def main(
+    argv: list[str] | None = None, *, stop: threading.Event | None = None, out: TextIO | None = None
+) -> int:
+    """Run ``sesguard local``; returns the exit code. ``stop`` ends serving (tests); Ctrl-C does too."""
+    args = build_parser().parse_args(argv)
+    stream = out or sys.stdout
+    from . import MISSING_EXTRA
+
+    if MISSING_EXTRA is not None:
+        print(MISSING_EXTRA, file=sys.stderr)
+        return 2
+    from .demo import build_demo
+    from .endpoint import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, LocalEndpoint
+
+    endpoint = LocalEndpoint(port=args.port, host=args.host)
+    try:
+        endpoint.start()
+    except OSError as exc:
+        print(f"cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        print(f"sesguard local SES endpoint on {endpoint.url}", file=stream)
+        if args.demo:
+            info = build_demo(endpoint.url)
+            print(f"demo account {info.account_id} built in {', '.join(info.regions)}", file=stream)
+            print(
+                "  read-only scanner credentials (user sesguard-auditor): "
+                f"{info.auditor_access_key_id} / {info.auditor_secret_access_key}",
+                file=stream,
+            )
+        print("Point AWS SDKs and the AWS CLI at it:", file=stream)
+        print(f"  export AWS_ENDPOINT_URL={endpoint.url}", file=stream)
+        print(f"  export AWS_ACCESS_KEY_ID={FAKE_ACCESS_KEY_ID}", file=stream)
+        print(f"  export AWS_SECRET_ACCESS_KEY={FAKE_SECRET_ACCESS_KEY}", file=stream)
+        print("  export AWS_DEFAULT_REGION=us-east-1", file=stream)
+        print(
+            f"Admin hooks: {endpoint.url}/_sesguard/health (see sesguard/local/admin.py). Ctrl-C stops.",
+            file=stream,
+        )
+        stream.flush()
+        waiter = stop or threading.Event()
+        while not waiter.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        endpoint.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

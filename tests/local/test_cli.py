@@ -1,0 +1,56 @@
+"""``sesguard local``: argument parsing, and a real run in a subprocess stopped with Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from sesguard.local.cli import DEFAULT_PORT, build_parser
+from sesguard.local.endpoint import make_client
+
+pytestmark = pytest.mark.live
+
+
+def test_parser_defaults() -> None:
+    args = build_parser().parse_args([])
+    assert (args.port, args.host, args.demo) == (DEFAULT_PORT, "127.0.0.1", False)
+    args = build_parser().parse_args(["--port", "0", "--demo", "--host", "127.0.0.1"])
+    assert (args.port, args.demo) == (0, True)
+
+
+def test_cli_serves_the_demo_until_interrupted() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sesguard.local.cli", "--port", "0", "--demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 30
+        assert process.stdout is not None
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "Ctrl-C stops" in line:
+                break
+        output = "".join(lines)
+        assert "export AWS_ENDPOINT_URL=http://127.0.0.1:" in output
+        assert "export AWS_ACCESS_KEY_ID=" in output and "sesguard-auditor" in output
+        url = next(line.split("=", 1)[1].strip() for line in lines if "AWS_ENDPOINT_URL" in line)
+        assert make_client(url, "sesv2", "eu-west-1").get_account()["EnforcementStatus"] == "PROBATION"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
