@@ -95,7 +95,9 @@ def generate(folder: Path, count: int) -> None:
 
 
 def measure(paths: list[Path]) -> dict[str, float]:
-    output = subprocess.run([sys.executable, "-c", CHILD, *map(str, paths)], check=True, capture_output=True, text=True)
+    output = subprocess.run(
+        [sys.executable, "-c", CHILD, *map(str, paths)], check=True, capture_output=True, text=True
+    )
     result: dict[str, float] = json.loads(output.stdout.strip().splitlines()[-1])
     return result
 
@@ -106,7 +108,9 @@ def main() -> int:
     args = parser.parse_args()
     cases: list[tuple[str, list[Path]]] = []
     if (CORPUS / "cloudformation").is_dir():
-        cases.append(("corpus: CloudFormation (one set per file)", sorted((CORPUS / "cloudformation").glob("*"))))
+        cases.append(
+            ("corpus: CloudFormation (one set per file)", sorted((CORPUS / "cloudformation").glob("*")))
+        )
     if (CORPUS / "terraform").is_dir():
         cases.append(("corpus: Terraform (one set per file)", sorted((CORPUS / "terraform").glob("*.tf"))))
     with tempfile.TemporaryDirectory() as tmp:

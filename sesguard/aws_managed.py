@@ -10,28 +10,37 @@ from typing import Any, Final
 
 
 def _allow(*actions: str) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}]}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}],
+    }
 
 
 AWS_MANAGED_POLICY_DOCUMENTS: Final[dict[str, dict[str, Any]]] = {
     "AdministratorAccess": _allow("*"),
     "PowerUserAccess": {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"}],
+        "Statement": [
+            {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"}
+        ],
     },
     "AmazonSESFullAccess": _allow("ses:*"),
     "AmazonSESReadOnlyAccess": _allow("ses:Get*", "ses:List*", "ses:Describe*"),
     "ReadOnlyAccess": _allow("ses:Get*", "ses:List*", "ses:Describe*", "iam:Get*", "iam:List*"),
 }
 
-AWS_MANAGED_ARN_PREFIXES: Final = ("arn:aws:iam::aws:policy/", "arn:aws-us-gov:iam::aws:policy/", "arn:aws-cn:iam::aws:policy/")
+AWS_MANAGED_ARN_PREFIXES: Final = (
+    "arn:aws:iam::aws:policy/",
+    "arn:aws-us-gov:iam::aws:policy/",
+    "arn:aws-cn:iam::aws:policy/",
+)
 
 
 def aws_managed_policy_name(arn: str) -> str | None:
     """The policy name of an AWS-managed policy ARN (path stripped), or None for other ARNs."""
     for prefix in AWS_MANAGED_ARN_PREFIXES:
         if arn.startswith(prefix):
-            return arn[len(prefix):].rsplit("/", 1)[-1]
+            return arn[len(prefix) :].rsplit("/", 1)[-1]
     return None
 
 

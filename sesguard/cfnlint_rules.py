@@ -46,8 +46,8 @@ def findings_for_template(template: dict[str, Any], filename: str) -> tuple[Find
         policies = _template_policies()
         rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
         _last["template"], _last["rows"] = template, tuple(r for r in rows if r.status in ("fail", "error"))
-    rows: tuple[Finding, ...] = _last["rows"]
-    return rows
+    found: tuple[Finding, ...] = _last["rows"]
+    return found
 
 
 def _path(finding: Finding, template: dict[str, Any]) -> list[str | int]:
@@ -83,7 +83,9 @@ class SesguardCriticalHigh(_SesguardRule):
 
     id = "E9501"
     shortdesc = "sesguard SES policies (critical, high)"
-    description = "Amazon SES best practices from sesguard's catalog that can lead to review periods or abuse."
+    description = (
+        "Amazon SES best practices from sesguard's catalog that can lead to review periods or abuse."
+    )
     severities = SEVERITY_GROUPS["E9501"]
 
 

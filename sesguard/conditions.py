@@ -109,7 +109,9 @@ OPERATOR_PHRASES: Final[dict[str, str]] = {
     "not_true": "not true",
     "matches": "to match ",
 }
-VALUELESS_OPERATORS: Final = frozenset({"empty", "not_empty", "exists", "absent", "is_true", "is_false", "not_true"})
+VALUELESS_OPERATORS: Final = frozenset(
+    {"empty", "not_empty", "exists", "absent", "is_true", "is_false", "not_true"}
+)
 
 
 def resolve_path(data: Any, path: str) -> Any:
@@ -166,7 +168,7 @@ def evaluate(condition: Mapping[str, Any], data: Any, ctx: Context) -> Outcome:
 
 
 def _combine(outcomes: Sequence[Outcome], want_all: bool) -> Outcome:
-    decisive = False if want_all else True
+    decisive = not want_all
     hits = [o for o in outcomes if o.value is decisive]
     if hits:
         first = hits[0]

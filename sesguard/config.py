@@ -144,7 +144,9 @@ def _waivers(entries: Sequence[Mapping[str, Any]], origin: str) -> list[Waiver]:
         try:
             expires = date.fromisoformat(entry["expires"])
         except ValueError as exc:
-            raise ConfigError(f"{origin}: waivers[{index}].expires: {entry['expires']!r} is not a date ({exc})") from exc
+            raise ConfigError(
+                f"{origin}: waivers[{index}].expires: {entry['expires']!r} is not a date ({exc})"
+            ) from exc
         waivers.append(
             Waiver(entry["policy"], entry["resource"], entry["reason"], expires, origin, entry.get("owner"))
         )
@@ -187,7 +189,9 @@ def load_settings(
         settings.waiver_files.append(str(path))
     if fail_on is not None:
         if fail_on not in SEVERITIES:
-            raise ConfigError(f"--fail-on: {fail_on!r} is not a severity (choose from {', '.join(SEVERITIES)})")
+            raise ConfigError(
+                f"--fail-on: {fail_on!r} is not a severity (choose from {', '.join(SEVERITIES)})"
+            )
         settings.fail_on = fail_on
     _check_against_policies(settings, policies)
     return settings
@@ -206,7 +210,9 @@ def _check_against_policies(settings: Settings, policies: Sequence[Policy]) -> N
         for name, value in overrides.items():
             if name not in declared:
                 known = ", ".join(sorted(declared)) or "none"
-                raise ConfigError(f"{origin}: parameters.{policy_id}.{name}: unknown parameter (known: {known})")
+                raise ConfigError(
+                    f"{origin}: parameters.{policy_id}.{name}: unknown parameter (known: {known})"
+                )
             default = declared[name]["default"]
             if not _same_kind(value, default):
                 raise ConfigError(
@@ -218,7 +224,9 @@ def _check_against_policies(settings: Settings, policies: Sequence[Policy]) -> N
         if waiver.policy not in by_id:
             raise ConfigError(f"{waiver.origin}: waiver for unknown policy ID {waiver.policy!r}")
         if waiver.row_id in seen:
-            raise ConfigError(f"{waiver.origin}: duplicate waiver for {waiver.row_id} (also in {seen[waiver.row_id].origin})")
+            raise ConfigError(
+                f"{waiver.origin}: duplicate waiver for {waiver.row_id} (also in {seen[waiver.row_id].origin})"
+            )
         seen[waiver.row_id] = waiver
 
 

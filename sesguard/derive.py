@@ -31,7 +31,7 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _days(since: Any, now: datetime) -> float | None | Unknown:
+def _days(since: Any, now: datetime) -> float | Unknown | None:
     if is_unknown(since):
         result: Unknown = since
         return result
@@ -56,7 +56,9 @@ def derive(inventory: Inventory, now: datetime | None = None) -> None:
             _derive_configuration_set(resource)
     for members in by_set.values():
         config_sets = {
-            r.props.get("name"): r for r in members if r.type == CONFIGURATION_SET and isinstance(r.props.get("name"), str)
+            r.props.get("name"): r
+            for r in members
+            if r.type == CONFIGURATION_SET and isinstance(r.props.get("name"), str)
         }
         domains = _domain_identities(members)
         for resource in members:
@@ -83,7 +85,9 @@ def _derive_configuration_set(resource: Resource) -> None:
         event_types = destination.get("event_types", [])
         unknown = enabled if is_unknown(enabled) else event_types if is_unknown(event_types) else None
         if unknown is not None:
-            resource.props["enabled_event_types"] = Unknown(f"event destination {destination.get('name')}: {unknown.reason}")
+            resource.props["enabled_event_types"] = Unknown(
+                f"event destination {destination.get('name')}: {unknown.reason}"
+            )
             return
         if enabled:
             types.update(str(t).upper() for t in event_types if not is_unknown(t))
@@ -113,7 +117,7 @@ def _derive_identity(
             props[key] = True
         elif is_unknown(topic):
             props[key] = topic
-        elif is_unknown(feedback):
+        elif isinstance(feedback, Unknown):
             props[key] = feedback
         else:
             props[key] = event in feedback
@@ -159,17 +163,25 @@ def _derive_principal(resource: Resource, groups: dict[Any, Resource], now: date
     for group_name in group_names:
         group = groups.get(group_name)
         if group is None:
-            reason = f"group {group_name} is not defined here" if not is_unknown(group_name) else "group is unknown"
+            reason = (
+                f"group {group_name} is not defined here"
+                if not is_unknown(group_name)
+                else "group is unknown"
+            )
             documents.append({"origin": f"group:{group_name}", "document": Unknown(reason)})
             continue
         for entry in group.props.get("policy_documents") or []:
-            documents.append({"origin": f"group:{group_name}/{entry.get('origin')}", "document": entry.get("document")})
+            documents.append(
+                {"origin": f"group:{group_name}/{entry.get('origin')}", "document": entry.get("document")}
+            )
         attached.extend(group.props.get("attached_policy_names") or [])
     props["effective_documents"] = documents
     analysis = iam_analysis.analyse_sending(entry.get("document") for entry in documents)
     props["is_sending"] = analysis.is_sending
     unknown_note = Unknown("; ".join(analysis.unknown_reasons)) if analysis.unknown_reasons else None
-    props["actions_beyond_send"] = analysis.beyond_send if analysis.beyond_known or analysis.beyond_send else unknown_note
+    props["actions_beyond_send"] = (
+        analysis.beyond_send if analysis.beyond_known or analysis.beyond_send else unknown_note
+    )
     props["send_resource_scoped"] = analysis.resource_scoped
     props["send_network_restricted"] = analysis.network_restricted
     props["quarantine_policies"] = sorted(
@@ -182,7 +194,9 @@ def _derive_principal(resource: Resource, groups: dict[Any, Resource], now: date
         props["active_keys"] = keys
         return
     statuses = [k.get("status", "Active") for k in keys]
-    active = [k for k, s in zip(keys, statuses, strict=True) if not is_unknown(s) and str(s).lower() == "active"]
+    active = [
+        k for k, s in zip(keys, statuses, strict=True) if not is_unknown(s) and str(s).lower() == "active"
+    ]
     if any(is_unknown(s) for s in statuses) and not active:
         props["has_access_keys"] = Unknown("access key status is unknown")
     else:

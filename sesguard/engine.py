@@ -62,7 +62,9 @@ def resource_key(resource: Resource) -> str:
     if resource.source != "live":
         return resource.id
     if resource.type == IAM_PRINCIPAL:
-        return "/".join(p for p in (loc.account, str(resource.props.get("principal_type", "principal")), resource.id) if p)
+        return "/".join(
+            p for p in (loc.account, str(resource.props.get("principal_type", "principal")), resource.id) if p
+        )
     if resource.type == ACCOUNT:
         return "/".join(p for p in (loc.account, loc.region) if p)
     return "/".join(p for p in (loc.account, loc.region, resource.id) if p)
@@ -106,7 +108,9 @@ def evaluate_pair(policy: Policy, resource: Resource, params: Mapping[str, Any])
         if policy.applies_when:
             applies = evaluate(policy.applies_when["condition"], resource.props, ctx)
             if applies.value is False:
-                return replace(base, status="skip", message=f"not applicable: {policy.applies_when['reason']}")
+                return replace(
+                    base, status="skip", message=f"not applicable: {policy.applies_when['reason']}"
+                )
             if applies.value is None:
                 return replace(base, message=f"cannot tell whether the policy applies: {_explain(applies)}")
         outcome = evaluate(policy.assertion, resource.props, ctx)
@@ -186,7 +190,9 @@ def build_findings(
             if source not in policy.sources:
                 needs = ", ".join(SOURCE_LABELS[s] for s in policy.sources)
                 findings.append(
-                    replace(row, message=f"not evaluated from {SOURCE_LABELS[source]}; this policy needs {needs}")
+                    replace(
+                        row, message=f"not evaluated from {SOURCE_LABELS[source]}; this policy needs {needs}"
+                    )
                 )
                 continue
             blocking = [
@@ -194,13 +200,18 @@ def build_findings(
             ]
             if blocking:
                 detail = "; ".join(
-                    f"{e.message}{f' ({e.code})' if e.code and e.code not in e.message else ''}" for e in blocking
+                    f"{e.message}{f' ({e.code})' if e.code and e.code not in e.message else ''}"
+                    for e in blocking
                 )
-                findings.append(replace(row, status="error", message=f"could not read what this policy needs: {detail}"))
+                findings.append(
+                    replace(row, status="error", message=f"could not read what this policy needs: {detail}")
+                )
             candidates = by_set_type.get((set_name, policy.resource), [])
             scoped = [r for r in candidates if in_scope(policy, r, policy_params)]
             if not scoped and not blocking:
-                findings.append(replace(row, message=f"nothing to check: no {_scope_label(policy)} in {set_name}"))
+                findings.append(
+                    replace(row, message=f"nothing to check: no {_scope_label(policy)} in {set_name}")
+                )
             findings.extend(evaluate_pair(policy, r, policy_params) for r in scoped)
     return _dedupe_keys(findings)
 

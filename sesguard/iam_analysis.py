@@ -75,9 +75,12 @@ def parse_document(document: Any) -> Mapping[str, Any] | Unknown:
 def statements(document: Mapping[str, Any]) -> list[Mapping[str, Any] | Unknown]:
     """The document's statements (a single statement object counts as a list of one)."""
     raw = document.get("Statement")
-    if is_unknown(raw):
+    if isinstance(raw, Unknown):
         return [raw]
-    return [s if isinstance(s, Mapping) or is_unknown(s) else Unknown("statement is not an object") for s in _as_list(raw)]
+    return [
+        s if isinstance(s, Mapping) or is_unknown(s) else Unknown("statement is not an object")
+        for s in _as_list(raw)
+    ]
 
 
 def condition_keys(statement: Mapping[str, Any]) -> set[str]:
@@ -167,7 +170,7 @@ def analyse_sending(documents: Iterable[Any]) -> SendAnalysis:
             result.send_statements += 1
             keys = condition_keys(statement)
             resources = [str(r) for r in _as_list(statement.get("Resource"))]
-            scoped_resources = bool(resources) and all("*" != r and ":identity/" in r for r in resources)
+            scoped_resources = bool(resources) and all(r != "*" and ":identity/" in r for r in resources)
             if "NotResource" in statement or not (scoped_resources or keys & SENDER_SCOPE_KEYS):
                 result.resource_scoped = False
             if not keys & NETWORK_KEYS:
@@ -195,7 +198,10 @@ def public_statements(policies: Iterable[Mapping[str, Any]]) -> list[str] | Unkn
                 return Unknown(f"policy {name}: {statement.reason}")
             if str(statement.get("Effect", "")).lower() != "allow":
                 continue
-            if _is_everyone(statement.get("Principal")) and not condition_keys(statement) & PRINCIPAL_RESTRICTING_KEYS:
+            if (
+                _is_everyone(statement.get("Principal"))
+                and not condition_keys(statement) & PRINCIPAL_RESTRICTING_KEYS
+            ):
                 found.append(f"{name}/{statement.get('Sid', index)}")
     return found
 

@@ -43,7 +43,14 @@ IAM_PRINCIPAL: Final = "iam_principal"
 RECEIPT_RULE: Final = "receipt_rule"
 TEMPLATE_SET: Final = "template_set"
 
-RESOURCE_TYPES: Final = (ACCOUNT, EMAIL_IDENTITY, CONFIGURATION_SET, IAM_PRINCIPAL, RECEIPT_RULE, TEMPLATE_SET)
+RESOURCE_TYPES: Final = (
+    ACCOUNT,
+    EMAIL_IDENTITY,
+    CONFIGURATION_SET,
+    IAM_PRINCIPAL,
+    RECEIPT_RULE,
+    TEMPLATE_SET,
+)
 
 # Sources. Policies list the ones they apply to in `sources:`.
 SOURCES: Final = ("live", "cfn", "tf")
@@ -82,14 +89,6 @@ class Resource:
     set_name: str
     props: dict[str, Any] = field(default_factory=dict)
     native_type: str | None = None
-
-    @property
-    def key(self) -> str:
-        """The stable part of a test id that names this resource."""
-        if self.source == "live" and self.location.region:
-            scope = "/".join(p for p in (self.location.account, self.location.region) if p)
-            return f"{scope}/{self.id}" if self.type != ACCOUNT else scope
-        return self.id
 
 
 @dataclass

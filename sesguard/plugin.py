@@ -18,7 +18,14 @@ from sesguard import __version__
 from sesguard.config import ConfigError, Settings, find_config, load_settings
 from sesguard.engine import Finding
 from sesguard.model import Inventory
-from sesguard.policies import SEVERITIES, Policy, PolicyError, default_policy_dir, load_policies, policy_set_digest
+from sesguard.policies import (
+    SEVERITIES,
+    Policy,
+    PolicyError,
+    default_policy_dir,
+    load_policies,
+    policy_set_digest,
+)
 from sesguard.verdicts import WaiverState
 
 ROW_FIXTURE: Final = "sesguard_finding"
@@ -47,34 +54,86 @@ STATE_KEY: Final = pytest.StashKey[RunState]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     """sesguard's options, in one group."""
     group = parser.getgroup("sesguard", "sesguard: SES compliance checks")
-    group.addoption("--templates", nargs="+", action="extend", default=[], metavar="PATH",
-                    help="CloudFormation/SAM/CDK templates and Terraform modules or plan JSON (files or folders).")
-    group.addoption("--aws", action="store_true", default=False,
-                    help="Scan the live AWS account(s) read-only with the standard boto3 credential chain.")
+    group.addoption(
+        "--templates",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="PATH",
+        help="CloudFormation/SAM/CDK templates and Terraform modules or plan JSON (files or folders).",
+    )
+    group.addoption(
+        "--aws",
+        action="store_true",
+        default=False,
+        help="Scan the live AWS account(s) read-only with the standard boto3 credential chain.",
+    )
     group.addoption("--profile", default=None, help="AWS profile for --aws.")
-    group.addoption("--regions", default=None, metavar="R1,R2|all",
-                    help="Regions for --aws (default: the session's region; 'all': every SES region).")
-    group.addoption("--assume-role", default=None, metavar="ROLE_NAME",
-                    help="Role name assumed in each account given by --accounts or --organization.")
-    group.addoption("--accounts", default=None, metavar="ID,ID", help="Accounts to scan through --assume-role.")
-    group.addoption("--organization", action="store_true", default=False,
-                    help="Scan every active account of the organization through --assume-role.")
+    group.addoption(
+        "--regions",
+        default=None,
+        metavar="R1,R2|all",
+        help="Regions for --aws (default: the session's region; 'all': every SES region).",
+    )
+    group.addoption(
+        "--assume-role",
+        default=None,
+        metavar="ROLE_NAME",
+        help="Role name assumed in each account given by --accounts or --organization.",
+    )
+    group.addoption(
+        "--accounts", default=None, metavar="ID,ID", help="Accounts to scan through --assume-role."
+    )
+    group.addoption(
+        "--organization",
+        action="store_true",
+        default=False,
+        help="Scan every active account of the organization through --assume-role.",
+    )
     group.addoption("--dns", action="store_true", default=False, help="Look up DMARC records in DNS (live).")
-    group.addoption("--lookback-days", type=int, default=14,
-                    help="Look-back window for the reputation metrics (default 14 days).")
-    group.addoption("--inventory", default=None, metavar="FILE",
-                    help="Evaluate a saved inventory snapshot offline (no AWS access).")
+    group.addoption(
+        "--lookback-days",
+        type=int,
+        default=14,
+        help="Look-back window for the reputation metrics (default 14 days).",
+    )
+    group.addoption(
+        "--inventory",
+        default=None,
+        metavar="FILE",
+        help="Evaluate a saved inventory snapshot offline (no AWS access).",
+    )
     group.addoption("--inventory-out", default=None, metavar="FILE", help="Save the live inventory snapshot.")
-    group.addoption("--policies", default=None, metavar="DIR", help="Policy folder (default: the shipped policies).")
-    group.addoption("--config", default=None, metavar="FILE",
-                    help="Settings file (default: ./sesguard.yaml or [tool.sesguard] in ./pyproject.toml).")
-    group.addoption("--waivers", action="append", default=[], metavar="FILE", help="Waiver file (repeatable).")
-    group.addoption("--fail-on", default=None, choices=SEVERITIES,
-                    help="Lowest severity whose failures fail the run (default: low; info never fails).")
-    group.addoption("--report-dir", default=DEFAULT_REPORT_DIR, metavar="DIR",
-                    help="Where findings.json and the other reports go (default: reports/).")
-    group.addoption("--report-format", default=None, metavar="FMT,FMT",
-                    help="Report formats: json, sarif, junit, markdown, html (default: json,html).")
+    group.addoption(
+        "--policies", default=None, metavar="DIR", help="Policy folder (default: the shipped policies)."
+    )
+    group.addoption(
+        "--config",
+        default=None,
+        metavar="FILE",
+        help="Settings file (default: ./sesguard.yaml or [tool.sesguard] in ./pyproject.toml).",
+    )
+    group.addoption(
+        "--waivers", action="append", default=[], metavar="FILE", help="Waiver file (repeatable)."
+    )
+    group.addoption(
+        "--fail-on",
+        default=None,
+        choices=SEVERITIES,
+        help="Lowest severity whose failures fail the run (default: low; info never fails).",
+    )
+    group.addoption(
+        "--report-dir",
+        default=DEFAULT_REPORT_DIR,
+        metavar="DIR",
+        help="Where findings.json and the other reports go (default: reports/).",
+    )
+    group.addoption(
+        "--report-format",
+        default=None,
+        metavar="FMT,FMT",
+        help="Report formats: json, sarif, junit, markdown, html (default: json,html).",
+    )
 
 
 def _sources_requested(config: pytest.Config) -> list[str]:
@@ -113,12 +172,16 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("--aws and --inventory are exclusive: scan live or evaluate a saved snapshot")
     if config.getoption("inventory_out") and not config.getoption("aws"):
         raise pytest.UsageError("--inventory-out needs --aws (it saves what the live scan read)")
-    if (config.getoption("accounts") or config.getoption("organization")) and not config.getoption("assume_role"):
+    if (config.getoption("accounts") or config.getoption("organization")) and not config.getoption(
+        "assume_role"
+    ):
         raise pytest.UsageError("--accounts/--organization need --assume-role ROLE_NAME")
     policy_dir = Path(config.getoption("policies")) if config.getoption("policies") else default_policy_dir()
     try:
         policies = load_policies(policy_dir)
-        config_path = Path(config.getoption("config")) if config.getoption("config") else find_config(Path.cwd())
+        config_path = (
+            Path(config.getoption("config")) if config.getoption("config") else find_config(Path.cwd())
+        )
         settings = load_settings(
             config_path, [Path(p) for p in config.getoption("waivers")], policies, config.getoption("fail_on")
         )
@@ -299,7 +362,9 @@ def check_finding(finding: Finding) -> None:
     if finding.status == "skip":
         pytest.skip(finding.message)
     if finding.status == "waived" and finding.waiver:
-        pytest.xfail(f"waived until {finding.waiver['expires']}: {finding.waiver['reason']} ({finding.message})")
+        pytest.xfail(
+            f"waived until {finding.waiver['expires']}: {finding.waiver['reason']} ({finding.message})"
+        )
     if finding.status == "fail" and finding.below_threshold:
         pytest.xfail(f"{finding.severity} is below fail-on: {finding.message}")
     pytest.fail(describe(finding), pytrace=False)
@@ -315,9 +380,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     callspec = getattr(item, "callspec", None)
     state = item.config.stash.get(STATE_KEY, None)
-    if state is not None and callspec is not None and ROW_FIXTURE in callspec.params:
-        if report.when == "call" or report.outcome != "passed":
-            state.outcomes[callspec.params[ROW_FIXTURE].id] = report.outcome
+    ran = report.when == "call" or report.outcome != "passed"
+    if state is not None and callspec is not None and ROW_FIXTURE in callspec.params and ran:
+        state.outcomes[callspec.params[ROW_FIXTURE].id] = report.outcome
     return report
 
 
@@ -388,6 +453,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             tr.write_line(f"  {severity}: {by_status['fail']} fail, {by_status['error']} error")
     for waiver in document["waivers"]:
         if waiver["state"] in ("stale", "expired", "unused"):
-            tr.write_line(f"  {waiver['state']} waiver: {waiver['policy_id']}::{waiver['resource']} ({waiver['origin']})")
+            tr.write_line(
+                f"  {waiver['state']} waiver: {waiver['policy_id']}::{waiver['resource']} ({waiver['origin']})"
+            )
     for path in config.stash.get(WRITTEN_KEY, []):
         tr.write_line(f"report: {path}")

@@ -84,10 +84,12 @@ def _branch_key(branch: Mapping[str, Any]) -> str | None:
     return str(required[0]) if required else None
 
 
-def readable_error(error: jsonschema.ValidationError, schema: Mapping[str, Any]) -> jsonschema.ValidationError:
+def readable_error(
+    error: jsonschema.ValidationError, schema: Mapping[str, Any]
+) -> jsonschema.ValidationError:
     """Descend through ``oneOf`` to the branch the instance meant (by its discriminating key)."""
     while error.validator == "oneOf" and error.context and isinstance(error.instance, dict):
-        branches = error.validator_value
+        branches: list[Mapping[str, Any]] = list(error.validator_value)  # type: ignore[arg-type]
         chosen = None
         for index, branch in enumerate(branches):
             resolved = branch
@@ -116,7 +118,9 @@ def _resolve_ref(schema: Mapping[str, Any], ref: str) -> Mapping[str, Any]:
 
 def _message(error: jsonschema.ValidationError) -> str:
     if error.validator == "required":
-        missing = [name for name in error.validator_value if name not in error.instance]
+        required: list[str] = list(error.validator_value)  # type: ignore[arg-type]
+        instance: Any = error.instance
+        missing = [name for name in required if name not in instance]
         return f"{missing[0]!r} is required" if missing else error.message
     if error.validator == "additionalProperties":
         return error.message.replace("Additional properties are not allowed", "unknown key(s) not allowed")
@@ -193,7 +197,9 @@ def policy_from_data(data: Mapping[str, Any], origin: str) -> Policy:
     for section in ("assert", "scope", "applies_when"):
         for name in _param_refs(data.get(section)):
             if name not in parameters:
-                raise PolicyError(f"{origin}: {section}: parameter {name!r} is used but not declared in 'parameters'")
+                raise PolicyError(
+                    f"{origin}: {section}: parameter {name!r} is used but not declared in 'parameters'"
+                )
     return Policy(
         id=data["id"],
         title=data["title"],
@@ -223,7 +229,9 @@ def load_policy_file(path: Path, schema: Mapping[str, Any], origin: str | None =
     if problems:
         raise PolicyError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     if data["id"] != path.stem:
-        raise PolicyError(f"{origin}: id: {data['id']!r} does not match the file name (expected {path.stem!r})")
+        raise PolicyError(
+            f"{origin}: id: {data['id']!r} does not match the file name (expected {path.stem!r})"
+        )
     return policy_from_data(data, origin)
 
 
@@ -238,7 +246,9 @@ def load_policies(policy_dir: Path | None = None) -> list[Policy]:
         origin = _display(path)
         policy = load_policy_file(path, schema, origin)
         if policy.id in policies:
-            raise PolicyError(f"{origin}: id: duplicate policy ID {policy.id!r} (also in {policies[policy.id].file})")
+            raise PolicyError(
+                f"{origin}: id: duplicate policy ID {policy.id!r} (also in {policies[policy.id].file})"
+            )
         policies[policy.id] = policy
     if not policies:
         raise PolicyError(f"{directory}: no policy files (*.yaml) found")

@@ -38,7 +38,9 @@ def mask(secret: str) -> str:
 
 def find_literal_credentials(field: str, value: str) -> list[LiteralCredential]:
     """Literal credentials in one string value found at ``field`` (a dotted property path)."""
-    found = [LiteralCredential("access key ID", mask(m.group(0)), field) for m in ACCESS_KEY_ID.finditer(value)]
+    found = [
+        LiteralCredential("access key ID", mask(m.group(0)), field) for m in ACCESS_KEY_ID.finditer(value)
+    ]
     parts = field.split(".")
     leaf = parts[-1]
     if leaf.lower() in GENERIC_LEAVES and len(parts) > 1:

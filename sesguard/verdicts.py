@@ -60,8 +60,12 @@ def apply_settings(
                     )
                 else:
                     used[waiver.row_id] = "active"
-                    finding = replace(finding, status="waived", waiver={**info, "state": "active"},
-                                      notes=(*finding.notes, f"was {finding.status}"))
+                    finding = replace(
+                        finding,
+                        status="waived",
+                        waiver={**info, "state": "active"},
+                        notes=(*finding.notes, f"was {finding.status}"),
+                    )
             else:
                 used[waiver.row_id] = "stale"
                 finding = replace(finding, waiver={**info, "state": "stale"})

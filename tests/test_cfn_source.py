@@ -63,7 +63,10 @@ Resources:
 def test_json_templates_have_lines_too(tmp_path: Path) -> None:
     template = {
         "Resources": {
-            "Set": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"DeliveryOptions": {"TlsPolicy": "REQUIRE"}}}
+            "Set": {
+                "Type": "AWS::SES::ConfigurationSet",
+                "Properties": {"DeliveryOptions": {"TlsPolicy": "REQUIRE"}},
+            }
         }
     }
     inventory = read(tmp_path, json.dumps(template, indent=2), "t.json")

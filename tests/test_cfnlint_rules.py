@@ -16,14 +16,18 @@ from sesguard.sources.cfn import read_cloudformation
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted((REPO / "examples" / "templates").glob("*.yaml"))
-MATCH = re.compile(r"^(?P<rule>[EWI]95\d\d) (?P<policy>SES-[A-Z]+-\d{3}) .*\n(?P<file>[^\n]+):(?P<line>\d+):\d+$", re.M)
+MATCH = re.compile(
+    r"^(?P<rule>[EWI]95\d\d) (?P<policy>SES-[A-Z]+-\d{3}) .*\n(?P<file>[^\n]+):(?P<line>\d+):\d+$", re.M
+)
 
 
 def cfn_lint(path: Path) -> set[tuple[str, int]]:
     cfn_lint = Path(sys.executable).with_name("cfn-lint")
     result = subprocess.run(
         [str(cfn_lint), "--append-rules", "sesguard.cfnlint_rules", "--format", "parseable", "--", str(path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert "Tried to append rules" not in result.stderr, result.stderr
     found = set()

@@ -27,7 +27,11 @@ def value(condition: dict[str, Any], data: dict[str, Any], ctx: Context = CTX) -
         ({"path": "a", "op": "lt", "value": {"param": "limit"}}, {"a": 0.05}, False),
         ({"path": "a", "op": "lt", "value": 1}, {"a": "text"}, None),
         ({"path": "a", "op": "contains_all", "value": {"param": "types"}}, {"a": ["BOUNCE"]}, False),
-        ({"path": "a", "op": "contains_all", "value": ["bounce"], "ignore_case": True}, {"a": ["BOUNCE"]}, True),
+        (
+            {"path": "a", "op": "contains_all", "value": ["bounce"], "ignore_case": True},
+            {"a": ["BOUNCE"]},
+            True,
+        ),
         ({"path": "a", "op": "empty"}, {"a": []}, True),
         ({"path": "a", "op": "empty"}, {"a": None}, True),
         ({"path": "a", "op": "is_true"}, {"a": None}, False),
@@ -65,8 +69,17 @@ def test_three_valued_combinations(condition: dict[str, Any], expected: bool | N
 
 def test_quantifiers_over_lists() -> None:
     alarms = {"alarms": [{"m": "Bounce", "t": 0.1}, {"m": "Bounce", "t": 0.04}]}
-    some = {"some": {"path": "alarms", "where": {"all": [{"path": "m", "op": "eq", "value": "Bounce"},
-                                                         {"path": "t", "op": "le", "value": {"param": "limit"}}]}}}
+    some = {
+        "some": {
+            "path": "alarms",
+            "where": {
+                "all": [
+                    {"path": "m", "op": "eq", "value": "Bounce"},
+                    {"path": "t", "op": "le", "value": {"param": "limit"}},
+                ]
+            },
+        }
+    }
     every = {"every": {"path": "alarms", "where": {"path": "t", "op": "le", "value": {"param": "limit"}}}}
     none = {"none": {"path": "alarms", "where": {"path": "t", "op": "gt", "value": 1}}}
     assert value(some, alarms) is True
@@ -85,5 +98,7 @@ def test_only_sources_is_neutral_elsewhere() -> None:
 
 
 def test_failure_explains_observed_and_expected() -> None:
-    outcome = evaluate({"path": "tls", "op": "eq", "value": "REQUIRE", "describe": "TLS policy"}, {"tls": "OPTIONAL"}, CTX)
+    outcome = evaluate(
+        {"path": "tls", "op": "eq", "value": "REQUIRE", "describe": "TLS policy"}, {"tls": "OPTIONAL"}, CTX
+    )
     assert outcome.reasons == ["TLS policy: 'OPTIONAL'; expected 'REQUIRE'"]

@@ -18,7 +18,9 @@ pytest_plugins = ("pytester",)
 
 def run_checks(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     """Run the repository's checks in a subprocess, from the pytester folder (its cwd)."""
-    return pytester.runpytest_subprocess(str(CHECKS), "-p", "sesguard.plugin", "-p", "no:cacheprovider", *args)
+    return pytester.runpytest_subprocess(
+        str(CHECKS), "-p", "sesguard.plugin", "-p", "no:cacheprovider", *args
+    )
 
 
 def findings(report_dir: Path) -> dict[str, Any]:
@@ -37,7 +39,9 @@ def templates(pytester: pytest.Pytester) -> Path:
     return folder
 
 
-def test_examples_give_readable_ids_outcomes_exit_code_and_findings(pytester: pytest.Pytester, templates: Path) -> None:
+def test_examples_give_readable_ids_outcomes_exit_code_and_findings(
+    pytester: pytest.Pytester, templates: Path
+) -> None:
     report_dir = pytester.path / "out"
     result = run_checks(pytester, "--templates", str(templates), "--report-dir", str(report_dir), "-rA")
     assert result.ret == 1
@@ -91,7 +95,13 @@ def test_selecting_rows_with_k_and_junit(pytester: pytest.Pytester, templates: P
     report_dir = pytester.path / "out"
     junit = pytester.path / "junit.xml"
     result = run_checks(
-        pytester, "--templates", str(templates), "--report-dir", str(report_dir), "-k", "TransactionalSet",
+        pytester,
+        "--templates",
+        str(templates),
+        "--report-dir",
+        str(report_dir),
+        "-k",
+        "TransactionalSet",
         f"--junitxml={junit}",
     )
     assert result.ret == 0, result.stdout.str()
@@ -126,7 +136,9 @@ def test_unresolvable_value_never_passes(pytester: pytest.Pytester) -> None:
         "      EventDestination: {Enabled: true, MatchingEventTypes: !Ref Types}\n"
     )
     report_dir = pytester.path / "out"
-    result = run_checks(pytester, "--templates", str(template), "--report-dir", str(report_dir), "-k", "SES-CS-001")
+    result = run_checks(
+        pytester, "--templates", str(template), "--report-dir", str(report_dir), "-k", "SES-CS-001"
+    )
     assert result.ret == 1
     row = rows_by_id(findings(report_dir))["SES-CS-001::Set"]
     assert row["status"] == "error"
@@ -172,11 +184,20 @@ waivers:
     assert result.ret == 1  # the expired waiver's critical failure still fails the run
 
 
-def test_below_threshold_failures_are_reported_but_do_not_fail(pytester: pytest.Pytester, templates: Path) -> None:
+def test_below_threshold_failures_are_reported_but_do_not_fail(
+    pytester: pytest.Pytester, templates: Path
+) -> None:
     report_dir = pytester.path / "out"
     result = run_checks(
-        pytester, "--templates", str(templates / "marketing-mail.yaml"), "--report-dir", str(report_dir),
-        "--fail-on", "critical", "-k", "SES-CS-001",
+        pytester,
+        "--templates",
+        str(templates / "marketing-mail.yaml"),
+        "--report-dir",
+        str(report_dir),
+        "--fail-on",
+        "critical",
+        "-k",
+        "SES-CS-001",
     )
     assert result.ret == 0, result.stdout.str()
     row = rows_by_id(findings(report_dir))["SES-CS-001::MarketingSet"]
@@ -187,8 +208,13 @@ def test_below_threshold_failures_are_reported_but_do_not_fail(pytester: pytest.
 def test_compliant_set_exits_zero(pytester: pytest.Pytester, templates: Path) -> None:
     report_dir = pytester.path / "out"
     result = run_checks(
-        pytester, "--templates", str(templates / "transactional-mail.yaml"), "--report-dir", str(report_dir),
-        "-k", "SES-CS-001 or SES-IAM-001",
+        pytester,
+        "--templates",
+        str(templates / "transactional-mail.yaml"),
+        "--report-dir",
+        str(report_dir),
+        "-k",
+        "SES-CS-001 or SES-IAM-001",
     )
     assert result.ret == 0, result.stdout.str()
     assert findings(report_dir)["summary"]["verdict"] == "compliant"
@@ -198,15 +224,21 @@ def test_compliant_set_exits_zero(pytester: pytest.Pytester, templates: Path) ->
     ("content", "expected"),
     [
         ("fail_on: severe\n", "sesguard.yaml:1: fail_on: 'severe' is not one of"),
-        ("waivers:\n  - policy: SES-CS-001\n    resource: X\n    expires: 2030-01-01\n",
-         "sesguard.yaml:2: waivers[[]0[]]: 'reason' is required"),
-        ("parameters:\n  SES-CS-001:\n    required_event_type: [BOUNCE]\n",
-         "parameters.SES-CS-001.required_event_type: unknown parameter"),
+        (
+            "waivers:\n  - policy: SES-CS-001\n    resource: X\n    expires: 2030-01-01\n",
+            "sesguard.yaml:2: waivers[[]0[]]: 'reason' is required",
+        ),
+        (
+            "parameters:\n  SES-CS-001:\n    required_event_type: [BOUNCE]\n",
+            "parameters.SES-CS-001.required_event_type: unknown parameter",
+        ),
         ("disabled: [SES-NOPE-001]\n", "disabled: unknown policy ID 'SES-NOPE-001'"),
         ("fail_on: [\n", "sesguard.yaml:2: invalid YAML"),
     ],
 )
-def test_bad_config_stops_with_one_line(pytester: pytest.Pytester, templates: Path, content: str, expected: str) -> None:
+def test_bad_config_stops_with_one_line(
+    pytester: pytest.Pytester, templates: Path, content: str, expected: str
+) -> None:
     (pytester.path / "sesguard.yaml").write_text(content)
     result = run_checks(pytester, "--templates", str(templates))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -218,9 +250,10 @@ def test_malformed_policy_names_file_and_place(pytester: pytest.Pytester, templa
     shutil.copytree(REPO / "policies", policies)
     text = (policies / "SES-CS-001.yaml").read_text()
     (policies / "SES-CS-001.yaml").write_text(
-        text.replace("assert:\n  path: enabled_event_types\n", "assert:\n  all:\n  - path: x\n    op: exists\n  - path: enabled_event_types\n").replace(
-            "  op: contains_all\n", "", 1
-        )
+        text.replace(
+            "assert:\n  path: enabled_event_types\n",
+            "assert:\n  all:\n  - path: x\n    op: exists\n  - path: enabled_event_types\n",
+        ).replace("  op: contains_all\n", "", 1)
     )
     result = run_checks(pytester, "--templates", str(templates), "--policies", str(policies))
     assert result.ret == pytest.ExitCode.USAGE_ERROR

@@ -31,8 +31,11 @@ def _edit(path: Path, old: str, new: str) -> None:
         ("severity: high\n", "severity: severe\n", "severity: 'severe' is not one of"),
         ("resource: configuration_set\n", "", "'resource' is required"),
         ("  op: contains_all\n", "  op: includes\n", "assert.op: 'includes' is not one of"),
-        ("  value: {param: required_event_types}\n", "  value: {param: nope}\n",
-         "assert: parameter 'nope' is used but not declared"),
+        (
+            "  value: {param: required_event_types}\n",
+            "  value: {param: nope}\n",
+            "assert: parameter 'nope' is used but not declared",
+        ),
         ("sources: [live, cfn, tf]\n", "sources: [live, cloud]\n", "sources[1]: 'cloud' is not one of"),
         ("title: Configuration", "titel: Configuration", "unknown key(s) not allowed"),
         ("assert:\n", "assert:\n  bogus: 1\n", "assert: unknown key(s) not allowed ('bogus' was unexpected)"),

@@ -50,7 +50,11 @@ def set_resources(
                 location=location,
                 set_name=set_name,
                 native_type="template set",
-                props={"secret_exposures": exposures, "literal_credentials": credentials, "files": files_read},
+                props={
+                    "secret_exposures": exposures,
+                    "literal_credentials": credentials,
+                    "files": files_read,
+                },
             )
         )
     return found
@@ -121,7 +125,12 @@ def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None)
             facts = TemplateNormalizer(decoded.template, shown, set_name).normalize()
         except Exception as exc:  # never crash the run; never let the file look clean either
             inventory.errors.append(
-                SourceError(f"{shown}: internal error reading template: {exc!r}", set_name, SOURCE, Location(file=shown))
+                SourceError(
+                    f"{shown}: internal error reading template: {exc!r}",
+                    set_name,
+                    SOURCE,
+                    Location(file=shown),
+                )
             )
             inventory.meta["internal_errors"] = int(inventory.meta.get("internal_errors", 0)) + 1
             continue
@@ -137,4 +146,3 @@ def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None)
     inventory.meta.setdefault("templates_read", 0)
     inventory.meta["templates_read"] = int(inventory.meta["templates_read"]) + files_read
     return inventory
-

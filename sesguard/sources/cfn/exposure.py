@@ -15,7 +15,9 @@ SECRET_STORES: Final = {"AWS::SecretsManager::Secret": "SecretString"}
 _SUB_REFERENCE: Final = re.compile(r"\$\{([A-Za-z0-9]+)\.(SecretAccessKey)\}")
 
 
-def _walk(node: Any, path: tuple[str, ...], line: int | None) -> Iterator[tuple[tuple[str, ...], Any, int | None]]:
+def _walk(
+    node: Any, path: tuple[str, ...], line: int | None
+) -> Iterator[tuple[tuple[str, ...], Any, int | None]]:
     line = line_of(node) or line
     yield path, node, line
     if isinstance(node, Mapping):
@@ -29,7 +31,7 @@ def _walk(node: Any, path: tuple[str, ...], line: int | None) -> Iterator[tuple[
 def _secret_reference(node: Any, resources: Mapping[str, Any]) -> str | None:
     """``X.SecretAccessKey`` when the node reads an access key's secret, else None."""
     if isinstance(node, Mapping) and len(node) == 1:
-        (key, arg), = node.items()
+        ((key, arg),) = node.items()
         if key == "Fn::GetAtt":
             parts = arg.split(".", 1) if isinstance(arg, str) else arg
             if isinstance(parts, list) and len(parts) == 2 and str(parts[1]) in SECRET_ATTRIBUTES:
@@ -52,7 +54,11 @@ def _allowed(path: tuple[str, ...], resources: Mapping[str, Any]) -> bool:
 
 def _where(path: tuple[str, ...]) -> str:
     section = path[0] if path else "template"
-    readable = {"Outputs": "stack output", "Parameters": "parameter default", "Resources": "resource property"}
+    readable = {
+        "Outputs": "stack output",
+        "Parameters": "parameter default",
+        "Resources": "resource property",
+    }
     if "Tags" in path:
         return "tag"
     return readable.get(section, section)
@@ -86,6 +92,12 @@ def literal_credentials(template: Mapping[str, Any], file: str) -> list[dict[str
         field = ".".join(p for p in path if not p.startswith("["))
         for credential in find_literal_credentials(field, str(node)):
             found.append(
-                {"kind": credential.kind, "masked": credential.masked, "field": ".".join(path), "file": file, "line": line}
+                {
+                    "kind": credential.kind,
+                    "masked": credential.masked,
+                    "field": ".".join(path),
+                    "file": file,
+                    "line": line,
+                }
             )
     return found

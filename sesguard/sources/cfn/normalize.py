@@ -18,7 +18,7 @@ from sesguard.model import (
     is_unknown,
 )
 from sesguard.sources.cfn.reader import keyed_lines
-from sesguard.sources.cfn.resolve import ResourceRef, Resolver
+from sesguard.sources.cfn.resolve import Resolver, ResourceRef
 
 SOURCE: Final = "cfn"
 EASY_DKIM_DEFAULT_KEY: Final = "RSA_2048_BIT"
@@ -112,7 +112,9 @@ class TemplateNormalizer:
     # --- the whole template ----------------------------------------------------------------
     def normalize(self) -> TemplateFacts:
         facts = TemplateFacts()
-        facts.ses_resource_count = sum(1 for rtype, _ in self.resolved.values() if rtype.startswith("AWS::SES::"))
+        facts.ses_resource_count = sum(
+            1 for rtype, _ in self.resolved.values() if rtype.startswith("AWS::SES::")
+        )
         facts.resources.extend(self._configuration_sets())
         facts.resources.extend(self._identities())
         facts.resources.extend(self._receipt_rules())
@@ -157,8 +159,14 @@ class TemplateNormalizer:
             suppression = _get(props, "SuppressionOptions", "SuppressedReasons")
             own = list(destinations.get(name, []))
             if "<unknown>" in destinations:
-                own.append({"name": "?", "enabled": Unknown("an event destination's configuration set is unknown"),
-                            "event_types": [], "target": None})
+                own.append(
+                    {
+                        "name": "?",
+                        "enabled": Unknown("an event destination's configuration set is unknown"),
+                        "event_types": [],
+                        "target": None,
+                    }
+                )
             found.append(
                 self._resource(
                     CONFIGURATION_SET,
@@ -184,7 +192,9 @@ class TemplateNormalizer:
         for logical_id, props in self.of_type("AWS::SES::EmailIdentity"):
             identity = props.get("EmailIdentity")
             if is_unknown(identity) or not isinstance(identity, str):
-                identity_type: Any = identity if is_unknown(identity) else Unknown("EmailIdentity is not a string")
+                identity_type: Any = (
+                    identity if is_unknown(identity) else Unknown("EmailIdentity is not a string")
+                )
                 domain: Any = identity_type
             elif "@" in identity:
                 identity_type, domain = "EMAIL_ADDRESS", identity.rsplit("@", 1)[1]
@@ -227,7 +237,11 @@ class TemplateNormalizer:
             record_sets.extend(("", r) for r in _items(group.get("RecordSets")) if isinstance(r, dict))
         for _, props in record_sets:
             name = props.get("Name")
-            if not isinstance(name, str) or not name.lower().startswith("_dmarc.") or props.get("Type") != "TXT":
+            if (
+                not isinstance(name, str)
+                or not name.lower().startswith("_dmarc.")
+                or props.get("Type") != "TXT"
+            ):
                 continue
             values = _items(props.get("ResourceRecords"))
             text = " ".join(str(v) for v in values if isinstance(v, str)).strip('"')
@@ -237,7 +251,7 @@ class TemplateNormalizer:
                 policy = tags.get("p", "").strip().lower() or None
             elif any(is_unknown(v) for v in values):
                 policy = Unknown("the DMARC record's value cannot be resolved")
-            found[name[len("_dmarc."):].lower().rstrip(".")] = policy
+            found[name[len("_dmarc.") :].lower().rstrip(".")] = policy
         return found
 
     def _receipt_rules(self) -> list[Resource]:
@@ -270,7 +284,9 @@ class TemplateNormalizer:
                     namespace, metric = stat.get("Namespace"), stat.get("MetricName")
             threshold = props.get("Threshold")
             try:
-                threshold = float(threshold) if not is_unknown(threshold) and threshold is not None else threshold
+                threshold = (
+                    float(threshold) if not is_unknown(threshold) and threshold is not None else threshold
+                )
             except (TypeError, ValueError):
                 threshold = Unknown(f"threshold {threshold!r} is not a number")
             actions = props.get("AlarmActions") or []
@@ -300,7 +316,10 @@ class TemplateNormalizer:
             kind = PRINCIPAL_TYPES[rtype]
             name = self.name_of(ResourceRef(logical_id))
             documents = [
-                {"origin": f"inline:{_get(p, 'PolicyName', default='?')}", "document": _get(p, "PolicyDocument")}
+                {
+                    "origin": f"inline:{_get(p, 'PolicyName', default='?')}",
+                    "document": _get(p, "PolicyDocument"),
+                }
                 for p in _items(props.get("Policies"))
                 if isinstance(p, Mapping)
             ]
@@ -360,7 +379,12 @@ class TemplateNormalizer:
         found: dict[Any, list[dict[str, Any]]] = {}
         for logical_id, props in self.of_type("AWS::IAM::AccessKey"):
             found.setdefault(self.name_of(props.get("UserName")), []).append(
-                {"id": logical_id, "status": props.get("Status", "Active"), "created_at": None, "last_used_at": None}
+                {
+                    "id": logical_id,
+                    "status": props.get("Status", "Active"),
+                    "created_at": None,
+                    "last_used_at": None,
+                }
             )
         return found
 

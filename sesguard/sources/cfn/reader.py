@@ -29,9 +29,9 @@ def template_files(path: Path) -> Iterator[Path]:
         yield path
         return
     for candidate in sorted(path.rglob("*")):
-        if candidate.is_file() and candidate.suffix.lower() in TEMPLATE_SUFFIXES:
-            if not SKIPPED_DIRS.intersection(candidate.relative_to(path).parts[:-1]):
-                yield candidate
+        hidden = SKIPPED_DIRS.intersection(candidate.relative_to(path).parts[:-1])
+        if candidate.is_file() and candidate.suffix.lower() in TEMPLATE_SUFFIXES and not hidden:
+            yield candidate
 
 
 def looks_like_template(data: Any) -> bool:

@@ -64,7 +64,7 @@ class Resolver:
         """The plain value of ``value`` (dicts and lists resolved recursively)."""
         if isinstance(value, Mapping):
             if len(value) == 1:
-                (key, arg), = value.items()
+                ((key, arg),) = value.items()
                 if key == "Ref":
                     return self._ref(arg)
                 if key == "Condition":
@@ -129,7 +129,12 @@ class Resolver:
     def _sub(self, arg: Any) -> Any:
         if isinstance(arg, str):
             text, variables = arg, {}
-        elif isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], Mapping):
+        elif (
+            isinstance(arg, list)
+            and len(arg) == 2
+            and isinstance(arg[0], str)
+            and isinstance(arg[1], Mapping)
+        ):
             text, variables = arg[0], {k: self.resolve(v) for k, v in arg[1].items()}
         else:
             return Unknown("Fn::Sub with an unresolvable argument")
