@@ -148,18 +148,15 @@ def _sources_requested(config: pytest.Config) -> list[str]:
 
 
 def _report_formats(config: pytest.Config) -> list[str]:
-    from sesguard.reports import DEFAULT_REPORT_FORMATS, REPORT_FORMATS
+    from sesguard.reports import DEFAULT_REPORT_FORMATS, parse_formats
 
     raw = config.getoption("report_format")
     if raw is None:
         return list(DEFAULT_REPORT_FORMATS)
-    names = [n.strip() for n in str(raw).split(",") if n.strip()]
-    unknown = [n for n in names if n not in REPORT_FORMATS]
-    if unknown or not names:
-        raise pytest.UsageError(
-            f"--report-format: unknown format(s) {', '.join(unknown) or '(none)'} (choose from {', '.join(REPORT_FORMATS)})"
-        )
-    return names
+    try:
+        return list(parse_formats(str(raw)))
+    except ValueError as exc:
+        raise pytest.UsageError(f"--report-format: {exc}") from None
 
 
 @pytest.hookimpl(trylast=True)

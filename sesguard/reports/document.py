@@ -1,0 +1,129 @@
+"""Reading a findings document (``findings.json``, format version 1) and the facts every report shares."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from sesguard.findings_doc import FINDINGS_FORMAT as FORMAT
+from sesguard.findings_doc import FINDINGS_VERSION as FORMAT_VERSION
+
+Doc = dict[str, Any]
+Row = Mapping[str, Any]
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+STATUSES = ("fail", "error", "waived", "skip", "pass")
+FAILING = frozenset({"fail", "error"})
+
+# AWS review thresholds (fractions): recommended-below, review-period, sending-pause.
+BOUNCE_LINES = (0.02, 0.05, 0.10)
+COMPLAINT_LINES = (0.001, 0.005)
+BOUNCE_REVIEW = 0.05
+COMPLAINT_REVIEW = 0.001
+REMEDIATION_LABELS = {
+    "console": "Console",
+    "cli": "AWS CLI",
+    "cloudformation": "CloudFormation",
+    "terraform": "Terraform",
+}
+
+
+def check(doc: Mapping[str, Any]) -> None:
+    """Raise ``ValueError`` unless ``doc`` is a findings document this code understands."""
+    if doc.get("format") != FORMAT or doc.get("format_version") != FORMAT_VERSION:
+        raise ValueError(
+            f"not a {FORMAT} version {FORMAT_VERSION} document "
+            f"(format={doc.get('format')!r}, format_version={doc.get('format_version')!r})"
+        )
+
+
+def load(path: Path) -> Doc:
+    """Read and check a ``findings.json``."""
+    doc: Doc = json.loads(path.read_text(encoding="utf-8"))
+    check(doc)
+    return doc
+
+
+def severity_rank(severity: str) -> int:
+    """0 for critical ... 4 for info; unknown severities sort last."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+def is_failing(row: Row) -> bool:
+    """A ``fail`` or an ``error`` row (the rows counted in ``summary.failing_rows``)."""
+    return row.get("status") in FAILING
+
+
+def failing(rows: Iterable[Row]) -> list[Row]:
+    """The failing rows, most severe first, then by id."""
+    return sorted(
+        (r for r in rows if is_failing(r)),
+        key=lambda r: (severity_rank(str(r.get("severity"))), str(r.get("id"))),
+    )
+
+
+def where(resource: Mapping[str, Any] | None) -> str:
+    """Where a resource lives, as a user finds it: ``file:line`` or ``account/region``."""
+    if not resource:
+        return ""
+    if resource.get("file"):
+        line = resource.get("line")
+        return f"{resource['file']}:{line}" if line else str(resource["file"])
+    parts = [str(resource[k]) for k in ("account", "region") if resource.get(k)]
+    return "/".join(parts) or str(resource.get("set") or "")
+
+
+def account_region(resource: Mapping[str, Any] | None) -> str | None:
+    """``account/region`` of a live resource (``account/global`` without a region), else None."""
+    if not resource or not resource.get("account"):
+        return None
+    return f"{resource['account']}/{resource.get('region') or 'global'}"
+
+
+def md_cell(value: object) -> str:
+    """Text safe in a Markdown table cell."""
+    return str(value).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def percent(value: float | None, digits: int = 2) -> str:
+    """A rate fraction as a percentage (``0.061`` -> ``6.1%``); ``n/a`` for no data."""
+    if value is None:
+        return "n/a"
+    text = f"{value * 100:.{digits}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{text}%"
+
+
+def pass_rate(by_status: Mapping[str, int]) -> float | None:
+    """Passing rows over evaluated rows (pass, fail, error, waived; skips do not apply)."""
+    evaluated = sum(int(by_status.get(s, 0)) for s in ("pass", "fail", "error", "waived"))
+    return None if evaluated == 0 else int(by_status.get("pass", 0)) / evaluated
+
+
+def scope(doc: Mapping[str, Any]) -> str:
+    """What a run looked at (sources, inputs, accounts): runs of one scope form one history series."""
+    run = doc.get("run") or {}
+    sources = ",".join(sorted(str(s) for s in run.get("sources") or []))
+    inputs = ",".join(sorted(str(s) for s in run.get("inputs") or []))
+    accounts = ",".join(sorted({str(r.get("account")) for r in doc.get("rates") or []}))
+    return f"{sources}:{inputs}:{accounts}" if accounts else f"{sources}:{inputs}"
+
+
+def policies(rows: Iterable[Row]) -> dict[str, dict[str, Any]]:
+    """Per policy id: title, remediation and the most severe severity seen, in id order."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        pid = str(row.get("policy_id"))
+        seen = out.get(pid)
+        severity = str(row.get("severity"))
+        if seen is None:
+            out[pid] = {
+                "title": row.get("title") or pid,
+                "severity": severity,
+                "remediation": row.get("remediation") or {},
+            }
+        elif severity_rank(severity) < severity_rank(seen["severity"]):
+            seen["severity"] = severity
+    return dict(sorted(out.items()))

@@ -1,0 +1,159 @@
+"""The run history of a report directory: one compact summary per run in ``history.jsonl``.
+
+Each line is a summary of one run: counts by status and severity, pass rate, the rates per account
+and region, and the failing row ids (for "what changed since the previous run"). Runs of one scope
+(same sources and inputs) form one series; trends and diffs are computed within it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sesguard.atomic import write_text_atomic
+from sesguard.reports import document
+from sesguard.reports.document import Doc
+
+HISTORY_FILE = "history.jsonl"
+HISTORY_VERSION = 1
+MAX_RUNS = 1000  # the oldest runs are dropped beyond this
+KEEP_IDS = 10  # only the latest runs keep their failing row ids (diffs need the previous run only)
+
+Entry = dict[str, Any]
+
+
+def run_key(doc: Mapping[str, Any]) -> str:
+    """A stable key for a run, so rebuilding reports never records the same run twice."""
+    run = doc.get("run") or {}
+    ident = [run.get(k) for k in ("started_at", "finished_at", "sources", "inputs", "policy_set_digest")]
+    blob = json.dumps(ident, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def summarize(doc: Doc) -> Entry:
+    """The compact history entry of a findings document."""
+    run = doc.get("run") or {}
+    summary = doc.get("summary") or {}
+    by_status = {s: 0 for s in document.STATUSES}
+    failing_by_severity = {s: 0 for s in document.SEVERITIES}
+    failing_ids: dict[str, str] = {}
+    for row in doc.get("findings") or []:
+        status = str(row.get("status"))
+        by_status[status] = by_status.get(status, 0) + 1
+        if status in document.FAILING:
+            severity = str(row.get("severity"))
+            failing_by_severity[severity] = failing_by_severity.get(severity, 0) + 1
+            failing_ids[str(row.get("id"))] = severity
+    rates = [
+        {
+            k: r.get(k)
+            for k in (
+                "account",
+                "region",
+                "enforcement_status",
+                "bounce_rate",
+                "bounce_rate_at",
+                "complaint_rate",
+                "complaint_rate_at",
+            )
+        }
+        for r in doc.get("rates") or []
+    ]
+    return {
+        "history_version": HISTORY_VERSION,
+        "key": run_key(doc),
+        "scope": document.scope(doc),
+        "started_at": run.get("started_at"),
+        "finished_at": run.get("finished_at"),
+        "tool_version": run.get("tool_version"),
+        "policy_set_digest": run.get("policy_set_digest"),
+        "verdict": summary.get("verdict"),
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "failing_by_severity": failing_by_severity,
+        "pass_rate": document.pass_rate(by_status),
+        "rates": rates,
+        "failing": dict(sorted(failing_ids.items())),
+    }
+
+
+def read(report_dir: Path) -> list[Entry]:
+    """All entries of the history (oldest first); unreadable lines are skipped."""
+    path = report_dir / HISTORY_FILE
+    if not path.exists():
+        return []
+    entries: list[Entry] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        with contextlib.suppress(ValueError):
+            entry = json.loads(line)
+            if isinstance(entry, dict) and entry.get("history_version") == HISTORY_VERSION:
+                entries.append(entry)
+    return entries
+
+
+@contextlib.contextmanager
+def _locked(report_dir: Path) -> Iterator[None]:
+    """Serialize history updates of concurrent runs (advisory lock; a no-op without fcntl)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(report_dir / ".history.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def append(doc: Doc, report_dir: Path) -> list[Entry]:
+    """Record ``doc`` in the history unless that run is already there; return all entries."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    entry = summarize(doc)
+    with _locked(report_dir):
+        entries = read(report_dir)
+        if all(e.get("key") != entry["key"] for e in entries):
+            entries = [*entries, entry][-MAX_RUNS:]
+            for old in entries[:-KEEP_IDS]:
+                old.pop("failing", None)
+            text = "".join(json.dumps(e, separators=(",", ":")) + "\n" for e in entries)
+            write_text_atomic(text, report_dir / HISTORY_FILE)
+    return entries
+
+
+def series(entries: Sequence[Entry], doc: Doc) -> list[Entry]:
+    """The entries of ``doc``'s scope, oldest first, up to and including ``doc``'s run."""
+    key, run_scope = run_key(doc), document.scope(doc)
+    same = sorted((e for e in entries if e.get("scope") == run_scope), key=lambda e: str(e.get("started_at")))
+    keys = [e.get("key") for e in same]
+    return same[: keys.index(key) + 1] if key in keys else same
+
+
+def changes(entries: Sequence[Entry], doc: Doc) -> dict[str, Any]:
+    """What changed since the previous run of the same scope: new, fixed and still failing rows."""
+    current = summarize(doc)
+    prior = [e for e in series(entries, doc) if e.get("key") != current["key"]]
+    previous = prior[-1] if prior else None
+    if previous is None:
+        return {"previous": None, "new": [], "fixed": [], "still": []}
+    before: dict[str, str] = previous.get("failing") or {}
+    now: dict[str, str] = current["failing"]
+    status = {str(r.get("id")): str(r.get("status")) for r in doc.get("findings") or []}
+
+    def order(ids: set[str], severities: Mapping[str, str]) -> list[str]:
+        return sorted(ids, key=lambda i: (document.severity_rank(severities.get(i, "")), i))
+
+    return {
+        "previous": {k: previous.get(k) for k in ("started_at", "finished_at", "verdict", "key")},
+        "new": order(set(now) - set(before), now),
+        "fixed": [
+            {"id": i, "severity": before[i], "now": status.get(i, "absent")}
+            for i in order(set(before) - set(now), before)
+        ],
+        "still": order(set(now) & set(before), now),
+    }

@@ -1,0 +1,81 @@
+"""A self-contained HTML report: one file with its data, styles and scripts inline; no network."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sesguard.atomic import write_text_atomic
+from sesguard.reports import document, history, review
+from sesguard.reports.document import Doc
+
+FILENAME = "report.html"
+COLUMNS = ("id", "policy", "severity", "status", "rtype", "resource", "where", "group", "message", "waiver")
+_SLOT = re.compile(r"<!--sesguard:(title|css|js|data)-->")
+
+
+def _asset(name: str) -> str:
+    return resources.files("sesguard.reports").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def _row(row: dict[str, Any]) -> list[Any]:
+    resource = row.get("resource") or {}
+    waiver = row.get("waiver") or {}
+    group = document.account_region(resource) or resource.get("file") or resource.get("set") or ""
+    waived = f"{waiver.get('reason', '')} (expires {waiver.get('expires') or 'never'})" if waiver else ""
+    return [
+        row.get("id"),
+        row.get("policy_id"),
+        row.get("severity"),
+        row.get("status"),
+        resource.get("type"),
+        resource.get("id"),
+        document.where(resource),
+        group,
+        row.get("message"),
+        waived,
+    ]
+
+
+def view(doc: Doc, entries: list[history.Entry]) -> dict[str, Any]:
+    """The data the page draws: the run, compact rows, policies, waivers, rates, history and changes."""
+    rows = doc.get("findings") or []
+    trend_keys = ("started_at", "pass_rate", "failing_by_severity", "by_status", "rates", "verdict")
+    return {
+        "run": doc.get("run") or {},
+        "summary": doc.get("summary") or {},
+        "columns": list(COLUMNS),
+        "rows": [_row(r) for r in rows],
+        "policies": document.policies(rows),
+        "waivers": doc.get("waivers") or [],
+        "rates": doc.get("rates") or [],
+        "history": [{k: e.get(k) for k in trend_keys} for e in history.series(entries, doc)],
+        "changes": history.changes(entries, doc),
+        "review": [f"{review.DIRNAME}/{c.filename}" for c in review.cases(doc)],
+    }
+
+
+def render(doc: Doc, entries: list[history.Entry]) -> str:
+    """The page as one string."""
+    data = json.dumps(view(doc, entries), separators=(",", ":"), ensure_ascii=False)
+    # Inside <script> "</" and "<!--" must not appear; \u003c keeps the JSON equal.
+    data = data.replace("<", "\\u003c")
+    run = doc.get("run") or {}
+    verdict = (doc.get("summary") or {}).get("verdict", "")
+    slots = {
+        "title": html.escape(f"sesguard report: {verdict} ({run.get('started_at', '')})"),
+        "css": _asset("report.css"),
+        "js": _asset("report.js"),
+        "data": data,
+    }
+    return _SLOT.sub(lambda m: slots[m.group(1)], _asset("report.html"))
+
+
+def write(doc: Doc, report_dir: Path) -> Path:
+    """Write ``report.html`` into ``report_dir``."""
+    document.check(doc)
+    return write_text_atomic(render(doc, history.read(report_dir)), report_dir / FILENAME)

@@ -1,0 +1,207 @@
+"""Markdown fit for a pull-request comment: verdict, counts, failing rows by policy, waivers, changes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sesguard.atomic import write_text_atomic
+from sesguard.reports import document, history, review
+from sesguard.reports.document import Doc, Row, percent
+from sesguard.reports.document import md_cell as cell
+
+FILENAME = "report.md"
+MAX_CHARS = 60_000  # GitHub comments hold 65,536 characters
+ROW_LIMITS = (100, 25, 10, 3, 0)  # rows shown per policy, tried in turn until the comment fits
+ICONS = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "info": "⚪"}
+WAIVER_FLAGS = {
+    "expired": "⚠️ **expired**: no longer waives; renew or fix",
+    "stale": "⚠️ **stale**: the resource passes now; remove the waiver",
+    "unused": "matches no row",
+    "active": "active",
+}
+
+
+def _header(doc: Doc) -> list[str]:
+    run, summary = doc.get("run") or {}, doc.get("summary") or {}
+    verdict = summary.get("verdict", "unknown")
+    mark = "✅" if verdict == "compliant" else "❌"
+    by_status = {s: 0 for s in document.STATUSES}
+    for row in doc.get("findings") or []:
+        by_status[str(row.get("status"))] = by_status.get(str(row.get("status")), 0) + 1
+    inputs = ", ".join(f"`{cell(i)}`" for i in run.get("inputs") or []) or "n/a"
+    return [
+        f"## sesguard: {mark} {verdict}",
+        "",
+        f"**{by_status['fail'] + by_status['error']} failing rows** ({by_status['fail']} fail, "
+        f"{by_status['error']} error) · {by_status['waived']} waived · {by_status['skip']} skipped · "
+        f"{by_status['pass']} passed",
+        "",
+        f"Sources {', '.join(run.get('sources') or []) or 'n/a'} · inputs {inputs} · "
+        f"{run.get('policy_count', '?')} policies · fail on {run.get('fail_on', '?')} · "
+        f"started {run.get('started_at', '?')}",
+        "",
+    ]
+
+
+def _counts(rows: Sequence[Row]) -> list[str]:
+    table = {s: dict.fromkeys(document.STATUSES, 0) for s in document.SEVERITIES}
+    for row in rows:
+        table.setdefault(str(row.get("severity")), dict.fromkeys(document.STATUSES, 0))
+        table[str(row.get("severity"))][str(row.get("status"))] = (
+            table[str(row.get("severity"))].get(str(row.get("status")), 0) + 1
+        )
+    lines = [
+        "| severity | " + " | ".join(document.STATUSES) + " |",
+        "|---" * (len(document.STATUSES) + 1) + "|",
+    ]
+    for severity, counts in table.items():
+        lines.append(
+            f"| {ICONS.get(severity, '')} {severity} | "
+            + " | ".join(
+                f"**{counts[s]}**" if s in document.FAILING and counts[s] else str(counts[s])
+                for s in document.STATUSES
+            )
+            + " |"
+        )
+    return [*lines, ""]
+
+
+def _rates(doc: Doc) -> list[str]:
+    rates = doc.get("rates") or []
+    if not rates:
+        return []
+    lines = [
+        "### Reputation",
+        "",
+        "| account | region | status | bounce rate | complaint rate |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rates:
+        status = r.get("enforcement_status")
+        bounce, complaint = r.get("bounce_rate"), r.get("complaint_rate")
+        lines.append(
+            f"| {r.get('account')} | {r.get('region')} | {'✅' if status == 'HEALTHY' else '❌'} {status} | "
+            f"{percent(bounce)}{' ⚠️' if (bounce or 0) >= document.BOUNCE_LINES[0] else ''} | "
+            f"{percent(complaint, 3)}{' ⚠️' if (complaint or 0) >= document.COMPLAINT_LINES[0] else ''} |"
+        )
+    return [*lines, ""]
+
+
+def _changes(doc: Doc, entries: Sequence[history.Entry], limit: int) -> list[str]:
+    diff = history.changes(entries, doc)
+    if diff["previous"] is None:
+        return []
+    lines = [
+        f"### Since the previous run ({diff['previous'].get('started_at')})",
+        "",
+        f"{len(diff['new'])} new failures · {len(diff['fixed'])} fixed · {len(diff['still'])} still failing",
+        "",
+    ]
+    lines += [f"- 🆕 `{cell(i)}`" for i in diff["new"][: max(limit, 10)]]
+    lines += [f"- ✅ `{cell(f['id'])}` ({f['now']})" for f in diff["fixed"][: max(limit, 10)]]
+    return [*lines, ""]
+
+
+def _remediation(remediation: Mapping[str, Any]) -> list[str]:
+    lines = [f"**Fix:** {cell(remediation.get('summary', ''))}", ""] if remediation.get("summary") else []
+    parts = [
+        (label, remediation[key])
+        for key, label in document.REMEDIATION_LABELS.items()
+        if remediation.get(key)
+    ]
+    if parts:
+        lines += ["<details><summary>How</summary>", ""]
+        for label, value in parts:
+            lines += [f"*{label}*", "", "```", str(value).rstrip(), "```", ""]
+        lines += ["</details>", ""]
+    return lines
+
+
+def _failing(rows: Sequence[Row], limit: int) -> list[str]:
+    grouped: dict[str, list[Row]] = {}
+    for row in document.failing(rows):
+        grouped.setdefault(str(row["policy_id"]), []).append(row)
+    if not grouped:
+        return ["### Failing rows", "", "None.", ""]
+    lines = ["### Failing rows by policy", ""]
+    for pid, mine in grouped.items():
+        first = mine[0]
+        lines += [
+            f"#### {ICONS.get(str(first.get('severity')), '')} {pid} · {first.get('severity')} · "
+            f"{cell(first.get('title'))} ({len(mine)})",
+            "",
+        ]
+        if limit:
+            lines += ["| resource | where | status | message |", "|---|---|---|---|"]
+            for r in mine[:limit]:
+                resource = r.get("resource") or {}
+                lines.append(
+                    f"| `{cell(resource.get('id'))}` | {cell(document.where(resource))} | "
+                    f"{r.get('status')} | {cell(r.get('message'))} |"
+                )
+            lines.append("")
+        if len(mine) > limit:
+            lines += [f"_{len(mine) - limit} more rows: see the HTML report or findings.json._", ""]
+        lines += _remediation(first.get("remediation") or {})
+    return lines
+
+
+def _waivers(doc: Doc) -> list[str]:
+    waivers = doc.get("waivers") or []
+    if not waivers:
+        return []
+    lines = ["### Waivers", "", "| policy | resource | state | expires | reason |", "|---|---|---|---|---|"]
+    for w in sorted(
+        waivers,
+        key=lambda w: (
+            list(WAIVER_FLAGS).index(w.get("state")) if w.get("state") in WAIVER_FLAGS else 9,
+            str(w.get("policy_id")),
+        ),
+    ):
+        lines.append(
+            f"| {w.get('policy_id')} | `{cell(w.get('resource'))}` | "
+            f"{WAIVER_FLAGS.get(str(w.get('state')), cell(w.get('state')))} | {w.get('expires') or 'never'} | "
+            f"{cell(w.get('reason', ''))} |"
+        )
+    return [*lines, ""]
+
+
+def _review(doc: Doc) -> list[str]:
+    found = review.cases(doc)
+    if not found:
+        return []
+    lines = ["### Review response drafts", ""]
+    lines += [
+        f"- `{review.DIRNAME}/{c.filename}`: {c.kind} {c.account}{'/' + c.region if c.region else ''} "
+        f"({', '.join(c.reasons)})"
+        for c in found
+    ]
+    return [*lines, ""]
+
+
+def render(doc: Doc, entries: Sequence[history.Entry] = ()) -> str:
+    """The comment, shortened (fewer rows per policy) until it fits a GitHub comment."""
+    rows = doc.get("findings") or []
+    text = ""
+    for limit in ROW_LIMITS:
+        lines = (
+            _header(doc)
+            + _counts(rows)
+            + _rates(doc)
+            + _changes(doc, entries, limit)
+            + _failing(rows, limit)
+            + _waivers(doc)
+            + _review(doc)
+        )
+        text = "\n".join(lines).rstrip() + "\n"
+        if len(text) <= MAX_CHARS:
+            return text
+    return text[: MAX_CHARS - 80] + "\n\n_Cut to fit a comment: see the HTML report or findings.json._\n"
+
+
+def write(doc: Doc, report_dir: Path) -> Path:
+    """Write ``report.md`` into ``report_dir``."""
+    document.check(doc)
+    return write_text_atomic(render(doc, history.read(report_dir)), report_dir / FILENAME)
