@@ -132,7 +132,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--report-format",
         default=None,
         metavar="FMT,FMT",
-        help="Report formats: json, sarif, junit, markdown, html (default: json,html).",
+        help="Report formats: json, sarif, junit, markdown, html, review (default: json,html).",
     )
 
 
@@ -420,12 +420,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if "json" in formats:
         written.append(write_json_atomic(document, report_dir / FINDINGS_FILE))
     others = [f for f in formats if f != "json"]
-    try:
-        from sesguard.reports import write_reports
+    from sesguard.reports import write_reports
 
-        written.extend(write_reports(document, report_dir, others))
-    except ImportError:
-        pass
+    written.extend(write_reports(document, report_dir, others))
     config.stash[WRITTEN_KEY] = [str(p) for p in written]
     config.stash[DOCUMENT_KEY] = document
 
