@@ -191,6 +191,7 @@ def _quantify(kind: str, spec: Mapping[str, Any], data: Any, ctx: Context) -> Ou
     elements = _as_list(items)
     results = [evaluate(spec["where"], element, ctx) for element in elements]
     label = spec.get("describe", path)
+    names = [_element_name(element, index) for index, element in enumerate(elements)]
     if kind == "some":
         if any(r.value is True for r in results):
             return Outcome(True)
@@ -199,9 +200,9 @@ def _quantify(kind: str, spec: Mapping[str, Any], data: Any, ctx: Context) -> Ou
         detail = f"none of {len(elements)} {label} qualifies" if elements else f"no {label}"
         return Outcome(False, [detail], observed=len(elements), expected="at least one")
     if kind == "every":
-        failing = [r for r in results if r.value is False]
+        failing = [(name, r) for name, r in zip(names, results, strict=True) if r.value is False]
         if failing:
-            reasons = [f"{label}: {r}" for res in failing for r in res.reasons]
+            reasons = [f"{label} {name}: {r}" for name, res in failing for r in res.reasons]
             return Outcome(False, reasons)
         if any(r.value is None for r in results):
             return Outcome(None, [r for res in results if res.value is None for r in res.reasons])
@@ -212,6 +213,15 @@ def _quantify(kind: str, spec: Mapping[str, Any], data: Any, ctx: Context) -> Ou
     if any(r.value is None for r in results):
         return Outcome(None, [r for res in results if res.value is None for r in res.reasons])
     return Outcome(True)
+
+
+def _element_name(element: Any, index: int) -> str:
+    """How a failing list element is named in a message: its ``id`` or ``name``, else its position."""
+    if isinstance(element, Mapping):
+        for key in ("id", "name"):
+            if isinstance(element.get(key), str):
+                return str(element[key])
+    return f"#{index + 1}"
 
 
 def _expected_value(condition: Mapping[str, Any], ctx: Context) -> Any:

@@ -70,6 +70,18 @@ def derive(inventory: Inventory, now: datetime | None = None) -> None:
             _derive_principal(resource, groups, moment)
 
 
+def _value(value: Any, default: Any) -> Any:
+    """``value``, or ``default`` when it is None (an Unknown stays Unknown)."""
+    return default if value is None else value
+
+
+def _entries(value: Any, what: str) -> list[dict[str, Any]]:
+    """Policy-document entries; an Unknown list becomes one entry whose document is Unknown."""
+    if isinstance(value, Unknown):
+        return [{"origin": what, "document": value}]
+    return list(value or [])
+
+
 def _principal_scope(resource: Resource) -> str:
     return resource.location.account or resource.set_name
 
@@ -110,7 +122,7 @@ def _derive_identity(
     props = resource.props
     feedback = _feedback_types(props.get("default_configuration_set"), config_sets)
     props["feedback_event_types"] = feedback
-    topics = props.get("notification_topics") or {}
+    topics = _value(props.get("notification_topics"), {})
     for event, key in (("BOUNCE", "bounce_feedback"), ("COMPLAINT", "complaint_feedback")):
         topic = topics.get(event) if isinstance(topics, dict) else topics
         if isinstance(topic, str) and topic:
@@ -154,9 +166,10 @@ def _feedback_types(name: Any, config_sets: dict[Any, Resource]) -> list[str] | 
 
 def _derive_principal(resource: Resource, groups: dict[Any, Resource], now: datetime) -> None:
     props = resource.props
-    documents = list(props.get("policy_documents") or [])
-    attached = list(props.get("attached_policy_names") or [])
-    group_names = props.get("groups") or []
+    documents = _entries(props.get("policy_documents"), "policy documents")
+    attached = _value(props.get("attached_policy_names"), [])
+    attached = [attached] if isinstance(attached, Unknown) else list(attached)
+    group_names = _value(props.get("groups"), [])
     if is_unknown(group_names):
         documents.append({"origin": "groups", "document": group_names})
         group_names = []
@@ -170,11 +183,12 @@ def _derive_principal(resource: Resource, groups: dict[Any, Resource], now: date
             )
             documents.append({"origin": f"group:{group_name}", "document": Unknown(reason)})
             continue
-        for entry in group.props.get("policy_documents") or []:
+        for entry in _entries(group.props.get("policy_documents"), f"group {group_name} policy documents"):
             documents.append(
                 {"origin": f"group:{group_name}/{entry.get('origin')}", "document": entry.get("document")}
             )
-        attached.extend(group.props.get("attached_policy_names") or [])
+        group_attached = _value(group.props.get("attached_policy_names"), [])
+        attached.extend([group_attached] if isinstance(group_attached, Unknown) else group_attached)
     props["effective_documents"] = documents
     analysis = iam_analysis.analyse_sending(entry.get("document") for entry in documents)
     props["is_sending"] = analysis.is_sending
@@ -182,12 +196,17 @@ def _derive_principal(resource: Resource, groups: dict[Any, Resource], now: date
     props["actions_beyond_send"] = (
         analysis.beyond_send if analysis.beyond_known or analysis.beyond_send else unknown_note
     )
-    props["send_resource_scoped"] = analysis.resource_scoped
-    props["send_network_restricted"] = analysis.network_restricted
-    props["quarantine_policies"] = sorted(
+    # An unreadable document may hold an unscoped send statement: a True cannot be trusted then.
+    props["send_resource_scoped"] = analysis.resource_scoped if not unknown_note or not analysis.resource_scoped else unknown_note
+    props["send_network_restricted"] = (
+        analysis.network_restricted if not unknown_note or not analysis.network_restricted else unknown_note
+    )
+    quarantine = sorted(
         {str(n) for n in attached if not is_unknown(n) and str(n).startswith("AWSCompromisedKeyQuarantine")}
     )
-    keys = props.get("access_keys") or []
+    unreadable = next((n for n in attached if isinstance(n, Unknown)), None)
+    props["quarantine_policies"] = unreadable if unreadable is not None and not quarantine else quarantine
+    keys = _value(props.get("access_keys"), [])
     if is_unknown(keys):
         props["has_access_keys"] = keys
         props["active_key_count"] = keys
