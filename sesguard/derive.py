@@ -197,9 +197,10 @@ def _derive_principal(resource: Resource, groups: dict[Any, Resource], now: date
         analysis.beyond_send if analysis.beyond_known or analysis.beyond_send else unknown_note
     )
     # An unreadable document may hold an unscoped send statement: a True cannot be trusted then.
-    props["send_resource_scoped"] = analysis.resource_scoped if not unknown_note or not analysis.resource_scoped else unknown_note
+    trust = unknown_note is None
+    props["send_resource_scoped"] = analysis.resource_scoped if trust or not analysis.resource_scoped else unknown_note
     props["send_network_restricted"] = (
-        analysis.network_restricted if not unknown_note or not analysis.network_restricted else unknown_note
+        analysis.network_restricted if trust or not analysis.network_restricted else unknown_note
     )
     quarantine = sorted(
         {str(n) for n in attached if not is_unknown(n) and str(n).startswith("AWSCompromisedKeyQuarantine")}
