@@ -79,12 +79,32 @@ def parse_text(text: str) -> Tree[Token]:
     return tree
 
 
+_TOKEN_WORDS = {
+    "STRING_CHARS": "text",
+    "NL_OR_COMMENT": "end of line",
+    "RBRACE": "'}'",
+    "LBRACE": "'{'",
+    "RSQB": "']'",
+    "LSQB": "'['",
+    "RPAR": "')'",
+    "LPAR": "'('",
+    "EQ": "'='",
+    "COMMA": "','",
+    "DBLQUOTE": "'\"'",
+    "NAME": "name",
+}
+
+
 def _describe(err: UnexpectedInput) -> str:
     if isinstance(err, UnexpectedEOF):
         return "unexpected end of file"
     if isinstance(err, UnexpectedToken):
         kind = err.token.type if isinstance(err.token, Token) else "token"
-        return "unexpected end of file" if kind == "$END" else f"syntax error: unexpected {kind}"
+        if kind == "$END":
+            return "unexpected end of file"
+        if isinstance(err.token, Token) and not str(err.token).strip():
+            return "syntax error: unexpected end of line"
+        return f"syntax error: unexpected {_TOKEN_WORDS.get(kind, kind.lower().replace('_', ' '))}"
     if isinstance(err, UnexpectedCharacters):
         return "syntax error: unexpected character"
     return "syntax error"

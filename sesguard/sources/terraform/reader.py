@@ -1,0 +1,215 @@
+"""``read_terraform``: a file or directory given on the command line → one template set's inventory.
+
+A directory is searched recursively (hidden directories and ``.terraform`` skipped): each directory
+holding ``.tf`` files is a module (references resolve within it), and every ``.json`` file that is
+``terraform show -json`` plan output is read too (other JSON is ignored). A single ``.tf`` file is
+read with the rest of its directory, so its references resolve, but only the resources defined in
+that file are emitted, and the set-level facts (account, credentials) come from that file only: the
+set is what was asked for. Bad input never raises: a file that cannot be parsed becomes a
+``SourceError`` and the rest of the set is still read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Final
+
+from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
+from sesguard.sources.terraform.hcl_reader import HclFile, HclParseError, parse_file
+from sesguard.sources.terraform.module import HclModule, ModuleRegistry
+from sesguard.sources.terraform.normalize import SOURCE, alarm_facts, clean, enums, normalize_module
+from sesguard.sources.terraform.plan_reader import PlanError, is_plan_json, read_plan
+from sesguard.sources.terraform.raw import RawResource
+from sesguard.sources.terraform.secrets_scan import literal_credentials, secret_exposures
+
+_SKIP_DIRS: Final = frozenset({".terraform", "node_modules", "__pycache__"})
+
+
+class _SetBuilder:
+    """Collects what one template set yields."""
+
+    def __init__(self, root: Path, set_name: str) -> None:
+        self.root = root
+        self.set_name = set_name
+        self.inventory = Inventory(sets={set_name: SOURCE})
+        self.raws: list[RawResource] = []
+        self.exposures: list[dict[str, Any]] = []
+        self.literals: list[dict[str, Any]] = []
+        self.registry = ModuleRegistry()
+        self.pending: list[tuple[HclModule, HclFile | None]] = []  # exposures are traced once all are read
+
+    def error(self, message: str, file: str | None, line: int | None = None, code: str = "parse-error") -> None:
+        self.inventory.errors.append(
+            SourceError(message=message, set_name=self.set_name, source=SOURCE,
+                        location=Location(file=file or str(self.root), line=line), code=code)
+        )
+
+    def read_module(self, directory: Path, tf_files: list[Path], tfvars: list[Path],
+                    display: dict[Path, str], only_file: Path | None = None) -> None:
+        parsed: list[HclFile] = []
+        for path in tf_files:
+            hcl = self._parse(path, display[path])
+            if hcl is not None:
+                parsed.append(hcl)
+        try:
+            module = HclModule(directory, parsed)
+            for path in tfvars:
+                hcl = self._parse(path, display[path])
+                if hcl is None:
+                    continue
+                for name, attr in hcl.body.attributes.items():
+                    module.tfvars[name] = module.evaluator().eval(attr.expr)
+                if only_file is None:
+                    self.literals.extend(literal_credentials(hcl))
+            for key, hcl, line in module.duplicates:
+                self.error(f"{hcl.display}:{line}: {key} is declared twice in module {directory}", hcl.display,
+                           line, code="duplicate")
+            chosen = next((h for h in parsed if h.path == only_file), None)
+            self.raws.extend(module.raw_resources(only_file))
+            self.registry.add(module)
+            self.pending.append((module, chosen))
+            for hcl in parsed:
+                if only_file is None or hcl.path == only_file:
+                    self.literals.extend(literal_credentials(hcl))
+        except Exception as err:
+            self.error(f"{directory}: internal error reading the module ({type(err).__name__}: {err})",
+                       str(directory), code="internal-error")
+
+    def _parse(self, path: Path, display: str) -> HclFile | None:
+        try:
+            return parse_file(path, display)
+        except HclParseError as err:
+            where = f"{display}:{err.line}" if err.line else display
+            self.error(f"{where}: {err.what}", display, err.line)
+        except Exception as err:
+            self.error(f"{display}: internal error parsing ({type(err).__name__})", display, code="internal-error")
+        return None
+
+    def read_plan_file(self, path: Path, display: str) -> None:
+        try:
+            result = read_plan(path, display)
+        except PlanError as err:
+            self.error(f"{display}: {err}", display)
+            return
+        except Exception as err:
+            self.error(f"{display}: internal error reading the plan ({type(err).__name__}: {err})", display,
+                       code="internal-error")
+            return
+        self.raws.extend(result.raws)
+        self.exposures.extend(result.exposures)
+        self.literals.extend(result.literals)
+
+    def finish(self) -> Inventory:
+        for module, chosen in self.pending:
+            try:
+                self.exposures.extend(secret_exposures(module, chosen, self.registry))
+            except Exception as err:
+                self.error(f"{module.directory}: internal error tracing secrets ({type(err).__name__}: {err})",
+                           str(module.directory), code="internal-error")
+        by_module: dict[str, list[RawResource]] = defaultdict(list)
+        for raw in self.raws:
+            by_module[raw.module].append(raw)
+        resources: list[Resource] = []
+        for raws in by_module.values():
+            try:
+                resources.extend(normalize_module(raws, self.set_name))
+            except Exception as err:
+                first = raws[0]
+                self.error(f"{first.file}: internal error normalizing ({type(err).__name__}: {err})", first.file,
+                           code="internal-error")
+        emitted = [r for r in self.raws if r.emit]
+        ses = [r for r in emitted if r.mode == "managed" and r.type.startswith(("aws_ses_", "aws_sesv2_"))]
+        location = Location(file=str(self.root))
+        if ses:
+            resources.append(Resource(type=ACCOUNT, id=self.set_name, source=SOURCE, location=location,
+                                      set_name=self.set_name, props=clean(self._account(emitted, len(ses))),
+                                      native_type=None))
+        resources.append(Resource(
+            type=TEMPLATE_SET, id=self.set_name, source=SOURCE, location=location, set_name=self.set_name,
+            props={"secret_exposures": self.exposures, "literal_credentials": self.literals}, native_type=None,
+        ))
+        self.inventory.resources.extend(resources)
+        return self.inventory
+
+    @staticmethod
+    def _account(emitted: list[RawResource], ses_count: int) -> dict[str, Any]:
+        suppressed: Any = None
+        vdm: Any = False
+        for raw in emitted:
+            if raw.type == "aws_sesv2_account_suppression_attributes":
+                value = raw.values.get("suppressed_reasons")
+                suppressed = enums(value if value is not None else [])
+            elif raw.type == "aws_sesv2_account_vdm_attributes":
+                value = raw.values.get("vdm_enabled")
+                vdm = value == "ENABLED" if isinstance(value, str) else value
+        alarms = [alarm_facts(r) for r in emitted if r.type == "aws_cloudwatch_metric_alarm" and r.mode == "managed"]
+        return {"suppressed_reasons": suppressed, "vdm_enabled": vdm, "alarms": alarms,
+                "ses_resource_count": ses_count}
+
+
+def _walk(root: Path) -> tuple[dict[Path, list[Path]], dict[Path, list[Path]], list[Path]]:
+    """(.tf files by directory, tfvars by directory, JSON files) under a directory, sorted."""
+    tf: dict[Path, list[Path]] = defaultdict(list)
+    tfvars: dict[Path, list[Path]] = defaultdict(list)
+    json_files: list[Path] = []
+    for current, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+        directory = Path(current)
+        for name in sorted(files):
+            path = directory / name
+            if name.endswith(".tf"):
+                tf[directory].append(path)
+            elif name == "terraform.tfvars" or name.endswith(".auto.tfvars"):
+                tfvars[directory].append(path)
+            elif name.endswith(".json"):
+                json_files.append(path)
+    return tf, tfvars, json_files
+
+
+def _tfvars_of(directory: Path) -> list[Path]:
+    names = sorted(p for p in directory.glob("*.auto.tfvars"))
+    main = directory / "terraform.tfvars"
+    return ([main] if main.is_file() else []) + names
+
+
+def read_terraform(path: Path, set_name: str) -> Inventory:
+    """Read a ``.tf`` file, a plan-JSON file or a directory of them as the template set ``set_name``."""
+    path = Path(path)
+    builder = _SetBuilder(path, set_name)
+    try:
+        _read_into(builder, path)
+    except Exception as err:
+        builder.error(f"{path}: internal error ({type(err).__name__}: {err})", str(path), code="internal-error")
+    return builder.finish()
+
+
+def _read_into(builder: _SetBuilder, path: Path) -> None:
+    if not path.exists():
+        builder.error(f"{path}: no such file or directory", str(path), code="not-found")
+        return
+    if path.is_file():
+        if path.suffix == ".tf":
+            siblings = sorted(p for p in path.parent.glob("*.tf") if p.is_file())
+            display = {p: str(path) if p == path else str(path.parent / p.name) for p in siblings}
+            display[path] = str(path)
+            tfvars = _tfvars_of(path.parent)
+            display.update({p: str(path.parent / p.name) for p in tfvars})
+            builder.read_module(path.parent, siblings or [path], tfvars, display, only_file=path)
+        elif is_plan_json(path):
+            builder.read_plan_file(path, str(path))
+        else:
+            builder.error(f"{path}: not a Terraform file (.tf) or terraform plan JSON", str(path), code="not-terraform")
+        return
+    tf, tfvars_by_dir, json_files = _walk(path)
+    plans = [p for p in json_files if is_plan_json(p)]
+    if not tf and not plans:
+        builder.error(f"{path}: no Terraform files (.tf) or plan JSON found", str(path), code="empty")
+    for directory in sorted(tf):
+        files = tf[directory]
+        var_files = tfvars_by_dir.get(directory, [])
+        display = {p: str(p) for p in files + var_files}
+        builder.read_module(directory, files, var_files, display)
+    for plan in plans:
+        builder.read_plan_file(plan, str(plan))
