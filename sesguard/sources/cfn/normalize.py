@@ -222,7 +222,7 @@ class TemplateNormalizer:
                         "dmarc_checked": True,
                         "dmarc_policy": dmarc,
                         "default_configuration_set": config_set,
-                        "notification_topics": {},
+                        "notification_topics": {"BOUNCE": None, "COMPLAINT": None, "DELIVERY": None},
                         "policies": [],
                     },
                 )
