@@ -9,6 +9,7 @@ parse tree instead: blocks and attributes carry 1-based lines, expressions stay 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from lark import Token, Tree
@@ -123,12 +124,31 @@ def read_text(path: Path) -> str:
 
 
 def parse_file(path: Path, display: str) -> HclFile:
-    """Parse one file; raises :class:`HclParseError` when it cannot be read or parsed."""
+    """Parse one file; raises :class:`HclParseError` when it cannot be read or parsed.
+
+    A file is parsed once per run even when several sets need its module (pre-commit passes each
+    changed ``.tf`` file as its own set, and each reads its whole module): the parse is cached by
+    path, size and modification time.
+    """
     text = read_text(path)
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = None
+    body = _parse_body(text) if key is None else _cached_body(key, text)
+    return HclFile(path=path, display=display, body=body, text=text)
+
+
+def _parse_body(text: str) -> Body:
     tree = parse_text(text)
     body_tree = next(children(tree), None)
-    body = to_body(body_tree) if isinstance(body_tree, Tree) else Body()
-    return HclFile(path=path, display=display, body=body, text=text)
+    return to_body(body_tree) if isinstance(body_tree, Tree) else Body()
+
+
+@lru_cache(maxsize=512)
+def _cached_body(key: tuple[str, int, int], text: str) -> Body:
+    return _parse_body(text)
 
 
 def to_body(tree: Tree[Token]) -> Body:
