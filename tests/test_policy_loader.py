@@ -69,3 +69,21 @@ def test_digest_changes_with_content(policy_dir: Path) -> None:
     before = policy_set_digest(policy_dir)
     _edit(policy_dir / "SES-CS-001.yaml", "severity: high\n", "severity: medium\n")
     assert policy_set_digest(policy_dir) != before
+
+
+def test_catalog_document_is_current() -> None:
+    from sesguard.policy_docs import render_catalog
+
+    current = (REPO / "docs" / "policies.md").read_text()
+    assert current == render_catalog(load_policies()), "run: python -m sesguard.policy_docs > docs/policies.md"
+
+
+def test_catalog_has_every_public_id() -> None:
+    ids = {p.id for p in load_policies()}
+    expected = (
+        {f"SES-ACCT-00{i}" for i in range(1, 4)} | {"SES-REP-001", "SES-REP-002", "SES-SUP-001", "SES-VDM-001"}
+        | {"SES-MON-001", "SES-MON-002"} | {f"SES-ID-{i:03d}" for i in range(1, 11)}
+        | {f"SES-CS-00{i}" for i in range(1, 5)} | {f"SES-IAM-{i:03d}" for i in range(1, 11)}
+        | {"SES-RCV-001", "SES-RCV-002"}
+    )
+    assert ids == expected
