@@ -263,7 +263,10 @@ def _collect_live(config: pytest.Config) -> Inventory:
         lookback_days=config.getoption("lookback_days"),
         progress=_progress(config),
     )
-    live = collect_live(options)
+    try:
+        live = collect_live(options)
+    except ValueError as exc:  # inconsistent options: a usage error, not a finding
+        raise pytest.UsageError(f"sesguard: {exc}") from None
     out = config.getoption("inventory_out")
     if out:
         write_snapshot(live, Path(out))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from importlib import resources
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,32 +24,17 @@ REGIONS = (GOOD, BAD)
 ACCOUNT_ID = DEFAULT_ACCOUNT_ID
 QUARANTINE_POLICY = "AWSCompromisedKeyQuarantineV2"
 
-# What sesguard's live scan needs, and nothing more (the auditor user has exactly this).
-READ_ONLY_POLICY: dict[str, Any] = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Sid": "SesguardReadOnly",
-            "Effect": "Allow",
-            "Action": [
-                "ses:Get*",
-                "ses:List*",
-                "ses:Describe*",
-                "iam:Get*",
-                "iam:List*",
-                "iam:GenerateCredentialReport",
-                "cloudwatch:DescribeAlarms",
-                "cloudwatch:GetMetricData",
-                "cloudwatch:GetMetricStatistics",
-                "cloudwatch:ListMetrics",
-                "sns:GetTopicAttributes",
-                "sns:ListTopics",
-                "sts:GetCallerIdentity",
-            ],
-            "Resource": "*",
-        }
-    ],
-}
+
+
+def read_only_policy() -> dict[str, Any]:
+    """The scanner's least-privilege policy as shipped (``sesguard/iam-readonly-policy.json``).
+
+    The demo's auditor user holds exactly this policy, so the demo proves it is enough.
+    """
+    text = resources.files("sesguard").joinpath("iam-readonly-policy.json").read_text(encoding="utf-8")
+    policy: dict[str, Any] = json.loads(text)
+    return policy
+
 
 # (policy id, region or "global", resource name, expected outcome)
 EXPECTED: tuple[tuple[str, str, str, str], ...] = (
@@ -605,7 +591,7 @@ def _build_iam(builder: _Builder) -> dict[str, str]:
     iam.put_user_policy(
         UserName="sesguard-auditor",
         PolicyName="sesguard-read-only",
-        PolicyDocument=json.dumps(READ_ONLY_POLICY),
+        PolicyDocument=json.dumps(read_only_policy()),
     )
     key = iam.create_access_key(UserName="sesguard-auditor")["AccessKey"]
     return {"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}

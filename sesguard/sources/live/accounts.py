@@ -84,7 +84,9 @@ def ses_regions(session: boto3.Session, partition: str) -> list[str]:
     return sorted(session.get_available_regions("sesv2", partition_name=partition))
 
 
-def scan_regions(account: AccountSession, requested: list[str], *, home: str, partition: str, out: Collected) -> list[str]:
+def scan_regions(
+    account: AccountSession, requested: list[str], *, home: str, partition: str, out: Collected
+) -> list[str]:
     """The regions to read: ``requested``, or for ``["all"]`` the enabled SES v2 regions."""
     if requested != ["all"]:
         return list(dict.fromkeys(requested))
@@ -98,6 +100,8 @@ def scan_regions(account: AccountSession, requested: list[str], *, home: str, pa
         )
         return offered
     enabled = {
-        r["RegionName"] for r in response.get("Regions", []) if r.get("OptInStatus") != DISABLED_OPT_IN and r.get("RegionName")
+        r["RegionName"]
+        for r in response.get("Regions", [])
+        if r.get("OptInStatus") != DISABLED_OPT_IN and r.get("RegionName")
     }
     return [r for r in offered if r in enabled]

@@ -1,4 +1,10 @@
-"""The live scan: accounts x regions read concurrently into one :class:`~sesguard.model.Inventory`."""
+"""The live scan: accounts x regions read concurrently into one :class:`~sesguard.model.Inventory`.
+
+Two pools of ``max_workers`` threads: the scan pool runs one task per account (entering it: assume
+role, list regions), then one per account x region and one per account for IAM; the item pool runs
+the per-item calls those tasks fan out (``GetEmailIdentity``, notification batches, configuration
+sets, per-user key reads, DNS). Item tasks never wait on other tasks, so the pools cannot deadlock.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +13,30 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Final
 
 import boto3
 
-from sesguard.model import Inventory, Location
-from sesguard.sources.live.accounts import Caller, assume_role, caller_identity, organization_accounts, scan_regions
+from sesguard.model import IAM_PRINCIPAL, Inventory, Location
+from sesguard.sources.live.accounts import (
+    Caller,
+    assume_role,
+    caller_identity,
+    organization_accounts,
+    scan_regions,
+)
 from sesguard.sources.live.dmarc import DmarcChecker, default_resolver
 from sesguard.sources.live.errors import AWS_ERRORS, REGIONAL_TYPES, SOURCE, Collected
 from sesguard.sources.live.iam import read_iam
-from sesguard.sources.live.options import LiveOptions
+from sesguard.sources.live.options import ALL_REGIONS, LiveOptions
 from sesguard.sources.live.paging import fan_out
 from sesguard.sources.live.regions import read_region
 from sesguard.sources.live.scope import Scope
 from sesguard.sources.live.session import AccountSession, CallCounter, make_config
 from sesguard.sources.live.values import iso
 
-CALLER_SET: Final = "live"  # the set of errors raised before any account is known
+CALLER_SET: Final = "caller"  # stands for the account when GetCallerIdentity fails
 DEFAULT_HOME: Final = "us-east-1"
 
 
@@ -34,6 +47,7 @@ class _Plan:
     account: str
     session: AccountSession | None
     scopes: list[Scope] = field(default_factory=list)
+    account_scope: Scope | None = None
     collected: Collected = field(default_factory=Collected)
 
 
@@ -44,8 +58,12 @@ class _Scan:
         self.options = options
         self.now = options.now or datetime.now(UTC)
         self.counter = CallCounter()
-        self.config = make_config(options.max_attempts, options.max_workers, options.connect_timeout, options.read_timeout)
-        self.base = AccountSession(boto3.Session(profile_name=options.profile), "caller", self.counter, self.config)
+        self.config = make_config(
+            options.max_attempts, options.max_workers, options.connect_timeout, options.read_timeout
+        )
+        self.base = AccountSession(
+            boto3.Session(profile_name=options.profile), "caller", self.counter, self.config
+        )
         self.home = self._home_region()
         self.result = Collected()
         self.dmarc = self._dmarc()
@@ -54,7 +72,9 @@ class _Scan:
         region = self.base.default_region
         if self.options.regions is None:
             if not region:
-                raise ValueError("no region: configure a default region (AWS_REGION, profile) or pass regions")
+                raise ValueError(
+                    "no region: configure a default region (AWS_REGION, profile) or pass regions"
+                )
             return region
         if region:
             return region
@@ -65,7 +85,9 @@ class _Scan:
             return None
         resolver = self.options.resolver or default_resolver()
         if resolver is None:
-            self.result.notes["dns"] = "DMARC not checked: DNS look-ups need dnspython (pip install dnspython)"
+            self.result.notes["dns"] = (
+                "DMARC not checked: DNS look-ups need dnspython (pip install dnspython)"
+            )
             return None
         return DmarcChecker(resolver)
 
@@ -76,13 +98,7 @@ class _Scan:
             try:
                 found.extend(organization_accounts(self.base, self.home))
             except AWS_ERRORS as exc:
-                self.result.fail_types(
-                    exc,
-                    operation="ListAccounts",
-                    set_name=f"{caller.account}/organization",
-                    location=Location(account=caller.account),
-                    affects=("*",),
-                )
+                _fail_everywhere(self.result, exc, "ListAccounts", caller.account, ["organization"])
                 return None
         if not found:
             found = [caller.account]
@@ -106,28 +122,24 @@ class _Scan:
                     config=self.config,
                 )
             except AWS_ERRORS as exc:
-                regions = [r for r in (opts.regions or [self.home]) if r != "all"] or ["*"]
-                for region in regions:
-                    scope = Scope(account, region, caller.partition)
-                    location = Location(account=account, region=None if region == "*" else region)
-                    plan.collected.fail_types(
-                        exc, operation="AssumeRole", set_name=scope.set_name, location=location, affects=("*",)
-                    )
+                regions = [r for r in (opts.regions or [self.home]) if r != ALL_REGIONS]
+                _fail_everywhere(plan.collected, exc, "AssumeRole", account, regions)
                 return plan
         else:
             plan.session = self.base
-            self.base.account = account
         requested = opts.regions or [self.home]
-        regions = scan_regions(plan.session, requested, home=self.home, partition=caller.partition, out=plan.collected)
+        regions = scan_regions(
+            plan.session, requested, home=self.home, partition=caller.partition, out=plan.collected
+        )
         plan.scopes = [Scope(account, r, caller.partition) for r in regions]
+        plan.account_scope = Scope(account, None, caller.partition)
         return plan
 
-    def read_iam(self, session: AccountSession, scopes: list[Scope], items: Executor) -> Collected:
-        """Read the account's IAM principals."""
+    def read_iam(self, session: AccountSession, scope: Scope, items: Executor) -> Collected:
+        """Read the account's IAM principals (IAM is global; its client uses the home region)."""
         out = Collected()
-        read_iam(
-            session.client("iam", scopes[0].region), scopes, items, out, report_wait=self.options.credential_report_wait
-        )
+        iam = session.client("iam", self.home)
+        read_iam(iam, scope, items, out, report_wait=self.options.credential_report_wait)
         return out
 
     def read_region(self, session: AccountSession, scope: Scope, items: Executor) -> Collected:
@@ -137,14 +149,28 @@ class _Scan:
         )
 
 
-def _guarded(task: Callable[[], Collected], scopes: list[Scope], affects: tuple[str, ...], operation: str) -> Collected:
+def _fail_everywhere(
+    out: Collected, exc: BaseException, operation: str, account: str, regions: list[str]
+) -> None:
+    """Errors blocking everything of an account: its region sets (``<account>/*`` when unknown) and IAM set."""
+    for set_name in [f"{account}/{r}" for r in regions or ["*"]] + [account]:
+        region = set_name.partition("/")[2] or None
+        location = Location(account=account, region=None if region == "*" else region)
+        out.fail_types(exc, operation=operation, set_name=set_name, location=location, affects=("*",))
+
+
+def _guarded(
+    task: Callable[[], Collected], scopes: list[Scope], affects: tuple[str, ...], operation: str
+) -> Collected:
     """Run a task; a bug in it becomes SourceErrors for its scopes rather than ending the scan."""
     try:
         return task()
     except Exception as exc:
         out = Collected()
         for scope in scopes:
-            out.fail_types(exc, operation=operation, set_name=scope.set_name, location=scope.location(), affects=affects)
+            out.fail_types(
+                exc, operation=operation, set_name=scope.set_name, location=scope.location(), affects=affects
+            )
         return out
 
 
@@ -159,8 +185,9 @@ def collect_live(options: LiveOptions) -> Inventory:
     caller: Caller | None = None
     try:
         caller = caller_identity(scan.base, scan.home)
+        scan.base.account = caller.account
     except AWS_ERRORS as exc:
-        result.fail_types(exc, operation="GetCallerIdentity", set_name=CALLER_SET, location=Location(), affects=("*",))
+        _fail_everywhere(result, exc, "GetCallerIdentity", CALLER_SET, [])
     targets = scan.targets(caller) if caller else None
     if caller and targets:
         with (
@@ -176,24 +203,13 @@ def collect_live(options: LiveOptions) -> Inventory:
                 if session is None or not plan.scopes:
                     continue
                 for scope in plan.scopes:
-                    work[
-                        outer.submit(
-                            _guarded,
-                            lambda s=session, sc=scope: scan.read_region(s, sc, items),  # type: ignore[misc]
-                            [scope],
-                            REGIONAL_TYPES,
-                            "read region",
-                        )
-                    ] = f"{scope.account} {scope.region}"
-                work[
-                    outer.submit(
-                        _guarded,
-                        lambda s=session, scs=plan.scopes: scan.read_iam(s, scs, items),  # type: ignore[misc]
-                        plan.scopes,
-                        ("iam_principal",),
-                        "read IAM",
-                    )
-                ] = f"{plan.account} iam"
+                    task = partial(scan.read_region, session, scope, items)
+                    future = outer.submit(_guarded, task, [scope], REGIONAL_TYPES, "read region")
+                    work[future] = f"{scope.account} {scope.region}"
+                if plan.account_scope is not None:
+                    task = partial(scan.read_iam, session, plan.account_scope, items)
+                    future = outer.submit(_guarded, task, [plan.account_scope], (IAM_PRINCIPAL,), "read IAM")
+                    work[future] = f"{plan.account} iam"
             for done, future in enumerate(as_completed(work), start=1):
                 collected = future.result()
                 result.merge(collected)
@@ -203,10 +219,12 @@ def collect_live(options: LiveOptions) -> Inventory:
     return _inventory(inventory, result, plans, scan, time.monotonic() - started)
 
 
-def _inventory(inventory: Inventory, result: Collected, plans: list[_Plan], scan: _Scan, seconds: float) -> Inventory:
+def _inventory(
+    inventory: Inventory, result: Collected, plans: list[_Plan], scan: _Scan, seconds: float
+) -> Inventory:
     inventory.resources = sorted(result.resources, key=lambda r: (r.set_name, r.type, r.id))
     inventory.errors = sorted(result.errors, key=lambda e: (e.set_name, e.affects, e.message))
-    names = {s.set_name for p in plans for s in p.scopes}
+    names = {s.set_name for p in plans for s in [*p.scopes, *([p.account_scope] if p.account_scope else [])]}
     names.update(r.set_name for r in inventory.resources)
     names.update(e.set_name for e in inventory.errors)
     inventory.sets = dict.fromkeys(sorted(names), SOURCE)

@@ -65,7 +65,11 @@ def read_configuration_sets(v2: Client, scope: Scope, pool: Executor, out: Colle
     """Read every configuration set of the scope into ``out``."""
     try:
         names = sorted(
-            {n for page in pages(v2.list_configuration_sets, PageSize=LIST_PAGE) for n in page.get("ConfigurationSets", [])}
+            {
+                n
+                for page in pages(v2.list_configuration_sets, PageSize=LIST_PAGE)
+                for n in page.get("ConfigurationSets", [])
+            }
         )
     except AWS_ERRORS as exc:
         out.fail_types(
@@ -77,21 +81,27 @@ def read_configuration_sets(v2: Client, scope: Scope, pool: Executor, out: Colle
         )
         return
     sets = {n: pool.submit(attempt, v2.get_configuration_set, ConfigurationSetName=n) for n in names}
-    dests = {n: pool.submit(attempt, v2.get_configuration_set_event_destinations, ConfigurationSetName=n) for n in names}
+    dests = {
+        n: pool.submit(attempt, v2.get_configuration_set_event_destinations, ConfigurationSetName=n)
+        for n in names
+    }
     for name in names:
         props: dict[str, Any] = {"name": name}
-        response, exc = sets[name].result()
-        if exc is not None:
+        response, failed = sets[name].result()
+        if failed is not None:
             reason = out.fail_props(
-                exc, operation="GetConfigurationSet", set_name=scope.set_name, blocked=f"configuration_set:{name}"
+                failed,
+                operation="GetConfigurationSet",
+                set_name=scope.set_name,
+                blocked=f"configuration_set:{name}",
             )
             props.update(dict.fromkeys(SET_PROPS, reason))
         else:
             props.update(set_props(response))
-        response, exc = dests[name].result()
-        if exc is not None:
+        response, failed = dests[name].result()
+        if failed is not None:
             props["event_destinations"] = out.fail_props(
-                exc,
+                failed,
                 operation="GetConfigurationSetEventDestinations",
                 set_name=scope.set_name,
                 blocked=f"configuration_set:{name}.event_destinations",

@@ -68,7 +68,7 @@ class DmarcChecker:
                 self._cache[domain] = cached
         return cached  # type: ignore[no-any-return]
 
-    def policy(self, domain: str) -> str | None | Unknown:
+    def policy(self, domain: str) -> str | Unknown | None:
         """The effective DMARC policy (``none``/``quarantine``/``reject``), None without a record."""
         domain = domain.strip(".").lower()
         try:

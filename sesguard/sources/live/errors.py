@@ -44,7 +44,9 @@ REGION_LEVEL_CODES: Final = frozenset(
         "ProxyConnectionError",
     }
 )
-_OPT_IN_HINT: Final = frozenset({"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"})
+_OPT_IN_HINT: Final = frozenset(
+    {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"}
+)
 
 # Exceptions a read may raise that are AWS's or the network's doing (everything else is a bug).
 AWS_ERRORS: Final = (ClientError, BotoCoreError)

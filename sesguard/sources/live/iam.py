@@ -5,9 +5,9 @@ its inline policies, attached managed policies and group memberships, and the do
 managed policies in use (default versions). Access keys and console passwords come from
 :mod:`sesguard.sources.live.keys`.
 
-IAM is global: principals are emitted once per account, in the set of the account's first scanned
-region (``location.region`` is that region). A failure to read the authorization details blocks
-``iam_principal`` in every region set of the account.
+IAM is global: principals are emitted once per account, in the account's own set ``<account>``
+(``location.region`` None). A failure to read the authorization details blocks ``iam_principal``
+there.
 """
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ from typing import Any, Final
 
 from sesguard.model import IAM_PRINCIPAL, Resource, Unknown
 from sesguard.sources.live.errors import AWS_ERRORS, SOURCE, Collected
-from sesguard.sources.live.keys import Credentials, ReportUnavailable, credential_report, from_api, from_report
+from sesguard.sources.live.keys import (
+    Credentials,
+    ReportUnavailable,
+    credential_report,
+    from_api,
+    from_report,
+)
 from sesguard.sources.live.paging import pages
 from sesguard.sources.live.scope import Scope
 from sesguard.sources.live.session import Client
@@ -40,14 +46,19 @@ def managed_documents(policies: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _documents(entity: dict[str, Any], inline_key: str, managed: dict[str, Any]) -> list[dict[str, Any]]:
     docs = [
-        {"origin": f"inline:{p.get('PolicyName')}", "document": policy_document(p.get("PolicyDocument"), str(p.get("PolicyName")))}
+        {
+            "origin": f"inline:{p.get('PolicyName')}",
+            "document": policy_document(p.get("PolicyDocument"), str(p.get("PolicyName"))),
+        }
         for p in sorted(entity.get(inline_key, []), key=lambda p: str(p.get("PolicyName")))
     ]
     for attached in sorted(entity.get("AttachedManagedPolicies", []), key=lambda p: str(p.get("PolicyArn"))):
         arn = str(attached.get("PolicyArn"))
         document = managed.get(arn)
         if document is None:
-            document = Unknown(f"managed policy {arn}: document not returned by GetAccountAuthorizationDetails")
+            document = Unknown(
+                f"managed policy {arn}: document not returned by GetAccountAuthorizationDetails"
+            )
         docs.append({"origin": f"managed:{arn}", "document": document})
     return docs
 
@@ -56,7 +67,9 @@ def _names(entity: dict[str, Any]) -> list[str]:
     return [str(p.get("PolicyName")) for p in entity.get("AttachedManagedPolicies", [])]
 
 
-def _principal(scope: Scope, kind: str, entity: dict[str, Any], name_key: str, props: dict[str, Any]) -> Resource:
+def _principal(
+    scope: Scope, kind: str, entity: dict[str, Any], name_key: str, props: dict[str, Any]
+) -> Resource:
     name = str(entity.get(name_key))
     return Resource(
         type=IAM_PRINCIPAL,
@@ -73,6 +86,8 @@ def _user_credentials(
     iam: Client, users: list[str], scope: Scope, pool: Executor, out: Collected, report_wait: float
 ) -> dict[str, Credentials]:
     found: dict[str, Credentials] = {}
+    if not users:
+        return found
     try:
         rows, generated_at = credential_report(iam, report_wait)
         out.notes.setdefault("credential_report", {})[scope.account] = {"generated_at": generated_at}
@@ -94,32 +109,34 @@ def _user_credentials(
     return found
 
 
-def read_iam(iam: Client, scopes: list[Scope], pool: Executor, out: Collected, *, report_wait: float) -> None:
-    """Read the account's principals into ``out``; ``scopes`` are its region sets, the first holds them."""
-    home = scopes[0]
+def read_iam(iam: Client, scope: Scope, pool: Executor, out: Collected, *, report_wait: float) -> None:
+    """Read the account's principals into ``out`` (``scope`` is the account-wide one)."""
     users: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
     roles: list[dict[str, Any]] = []
     policies: list[dict[str, Any]] = []
     try:
-        for page in pages(iam.get_account_authorization_details, token="Marker", Filter=FILTER, MaxItems=PAGE):
+        for page in pages(
+            iam.get_account_authorization_details, token="Marker", Filter=FILTER, MaxItems=PAGE
+        ):
             users.extend(page.get("UserDetailList", []))
             groups.extend(page.get("GroupDetailList", []))
             roles.extend(page.get("RoleDetailList", []))
             policies.extend(page.get("Policies", []))
     except AWS_ERRORS as exc:
-        for scope in scopes:
-            out.fail_types(
-                exc,
-                operation="GetAccountAuthorizationDetails",
-                set_name=scope.set_name,
-                location=scope.location(),
-                affects=(IAM_PRINCIPAL,),
-            )
+        out.fail_types(
+            exc,
+            operation="GetAccountAuthorizationDetails",
+            set_name=scope.set_name,
+            location=scope.location(),
+            affects=(IAM_PRINCIPAL,),
+        )
         return
     managed = managed_documents(policies)
     group_policy_names = {str(g.get("GroupName")): _names(g) for g in groups}
-    credentials = _user_credentials(iam, [str(u.get("UserName")) for u in users], home, pool, out, report_wait)
+    credentials = _user_credentials(
+        iam, [str(u.get("UserName")) for u in users], scope, pool, out, report_wait
+    )
 
     for user in users:
         name = str(user.get("UserName"))
@@ -130,7 +147,7 @@ def read_iam(iam: Client, scopes: list[Scope], pool: Executor, out: Collected, *
         creds = credentials[name]
         out.resources.append(
             _principal(
-                home,
+                scope,
                 "user",
                 user,
                 "UserName",
@@ -150,7 +167,7 @@ def read_iam(iam: Client, scopes: list[Scope], pool: Executor, out: Collected, *
         for entity in entities:
             out.resources.append(
                 _principal(
-                    home,
+                    scope,
                     kind,
                     entity,
                     name_key,

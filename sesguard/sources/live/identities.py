@@ -77,7 +77,9 @@ def detail_props(response: dict[str, Any]) -> dict[str, Any]:
         "dkim_next_key_length": upper(dkim.get("NextSigningKeyLength")),
         "dkim_key_generated_at": iso(dkim.get("LastKeyGenerationTimestamp")),
         "mail_from_domain": mail_from.get("MailFromDomain") or None,
-        "mail_from_status": upper(mail_from.get("MailFromDomainStatus")) if mail_from.get("MailFromDomain") else None,
+        "mail_from_status": upper(mail_from.get("MailFromDomainStatus"))
+        if mail_from.get("MailFromDomain")
+        else None,
         "default_configuration_set": response.get("ConfigurationSetName") or None,
         "policies": _policies(response.get("Policies") or {}),
     }
@@ -109,10 +111,18 @@ def read_identities(
 ) -> None:
     """Read every email identity of the scope into ``out``."""
     try:
-        listed = [e for page in pages(v2.list_email_identities, PageSize=LIST_PAGE) for e in page.get("EmailIdentities", [])]
+        listed = [
+            e
+            for page in pages(v2.list_email_identities, PageSize=LIST_PAGE)
+            for e in page.get("EmailIdentities", [])
+        ]
     except AWS_ERRORS as exc:
         out.fail_types(
-            exc, operation="ListEmailIdentities", set_name=scope.set_name, location=scope.location(), affects=(EMAIL_IDENTITY,)
+            exc,
+            operation="ListEmailIdentities",
+            set_name=scope.set_name,
+            location=scope.location(),
+            affects=(EMAIL_IDENTITY,),
         )
         return
     by_name = {e["IdentityName"]: e for e in listed if e.get("IdentityName")}
@@ -127,10 +137,10 @@ def read_identities(
 
     topics: dict[str, Any] = {}
     for batch, future in batches:
-        response, exc = future.result()
-        if exc is not None:
+        response, failed = future.result()
+        if failed is not None:
             reason = out.fail_props(
-                exc,
+                failed,
                 operation="GetIdentityNotificationAttributes",
                 set_name=scope.set_name,
                 blocked=f"email_identity.notification_topics ({len(batch)} identities)",
@@ -148,10 +158,13 @@ def read_identities(
             "identity_type": upper(listed_entry.get("IdentityType")),
             "domain": domain,
         }
-        response, exc = details[name].result()
-        if exc is not None:
+        response, failed = details[name].result()
+        if failed is not None:
             reason = out.fail_props(
-                exc, operation="GetEmailIdentity", set_name=scope.set_name, blocked=f"email_identity:{name}"
+                failed,
+                operation="GetEmailIdentity",
+                set_name=scope.set_name,
+                blocked=f"email_identity:{name}",
             )
             status = listed_entry.get("VerificationStatus")
             props["verification_status"] = upper(status) if status else reason

@@ -62,12 +62,18 @@ def credential_report(
             if error_code(exc) != "ReportInProgress":
                 raise ReportUnavailable(error_code(exc), str(exc)) from exc
         if time.monotonic() + delay > deadline:
-            raise ReportUnavailable("ReportTimeout", f"the credential report was not ready within {wait_seconds:g} s")
+            raise ReportUnavailable(
+                "ReportTimeout", f"the credential report was not ready within {wait_seconds:g} s"
+            )
         sleep(delay)
         delay = min(delay * 2, _MAX_POLL)
     content = response.get("Content", b"")
     text = content.decode("utf-8", "replace") if isinstance(content, bytes) else str(content)
-    rows = {row["user"]: row for row in csv.DictReader(io.StringIO(text)) if row.get("user") and row["user"] != ROOT_ROW}
+    rows = {
+        row["user"]: row
+        for row in csv.DictReader(io.StringIO(text))
+        if row.get("user") and row["user"] != ROOT_ROW
+    }
     return rows, iso(response.get("GeneratedTime"))
 
 
@@ -94,9 +100,18 @@ def from_api(iam: Client, user: str, set_name: str, out: Collected) -> Credentia
     """A user's credentials from per-user calls (the fallback when the report does not cover them)."""
     keys: Any
     try:
-        raw = [k for page in pages(iam.list_access_keys, token="Marker", UserName=user) for k in page.get("AccessKeyMetadata", [])]
+        raw = [
+            k
+            for page in pages(iam.list_access_keys, token="Marker", UserName=user)
+            for k in page.get("AccessKeyMetadata", [])
+        ]
     except AWS_ERRORS as exc:
-        keys = out.fail_props(exc, operation="ListAccessKeys", set_name=set_name, blocked=f"iam_principal:user/{user}.access_keys")
+        keys = out.fail_props(
+            exc,
+            operation="ListAccessKeys",
+            set_name=set_name,
+            blocked=f"iam_principal:user/{user}.access_keys",
+        )
     else:
         keys = []
         for key in sorted(raw, key=lambda k: str(k.get("CreateDate"))):
@@ -107,10 +122,18 @@ def from_api(iam: Client, user: str, set_name: str, out: Collected) -> Credentia
                 last_used = iso(used.get("LastUsedDate"))
             except AWS_ERRORS as exc:
                 last_used = out.fail_props(
-                    exc, operation="GetAccessKeyLastUsed", set_name=set_name, blocked=f"iam_principal:user/{user}.access_keys"
+                    exc,
+                    operation="GetAccessKeyLastUsed",
+                    set_name=set_name,
+                    blocked=f"iam_principal:user/{user}.access_keys",
                 )
             keys.append(
-                {"id": mask(key_id), "status": key.get("Status"), "created_at": iso(key.get("CreateDate")), "last_used_at": last_used}
+                {
+                    "id": mask(key_id),
+                    "status": key.get("Status"),
+                    "created_at": iso(key.get("CreateDate")),
+                    "last_used_at": last_used,
+                }
             )
     console: Any
     try:
@@ -121,6 +144,9 @@ def from_api(iam: Client, user: str, set_name: str, out: Collected) -> Credentia
             console = False
         else:
             console = out.fail_props(
-                exc, operation="GetLoginProfile", set_name=set_name, blocked=f"iam_principal:user/{user}.console_password"
+                exc,
+                operation="GetLoginProfile",
+                set_name=set_name,
+                blocked=f"iam_principal:user/{user}.console_password",
             )
     return Credentials(keys, console)

@@ -44,13 +44,17 @@ class LiveOptions:
     def validate(self) -> None:
         """Raise ValueError naming the first inconsistent option."""
         if (self.accounts or self.organization) and not self.assume_role:
-            raise ValueError("accounts / organization need assume_role: the role name to assume in each account")
+            raise ValueError(
+                "accounts / organization need assume_role: the role name to assume in each account"
+            )
         for account in self.accounts or []:
             if not _ACCOUNT_ID.match(account):
                 raise ValueError(f"account {account!r} is not a 12-digit AWS account ID")
         if self.regions is not None:
             if not self.regions:
-                raise ValueError("regions is empty: give region names, ['all'], or None for the session's region")
+                raise ValueError(
+                    "regions is empty: give region names, ['all'], or None for the session's region"
+                )
             if ALL_REGIONS in self.regions and len(self.regions) > 1:
                 raise ValueError("regions: 'all' cannot be combined with region names")
         if self.lookback_days < 1:

@@ -28,20 +28,27 @@ from sesguard.sources.live.session import AccountSession
 RATE_PROPS = ("bounce_rate", "bounce_rate_at", "complaint_rate", "complaint_rate_at")
 
 
-def _reputation(session: AccountSession, scope: Scope, out: Collected, now: datetime, lookback_days: int) -> dict[str, Any]:
+def _reputation(
+    session: AccountSession, scope: Scope, out: Collected, now: datetime, lookback_days: int
+) -> dict[str, Any]:
     cloudwatch = session.client("cloudwatch", scope.region)
     props: dict[str, Any] = {}
     try:
         props.update(latest_rates(cloudwatch, now, lookback_days))
     except (*AWS_ERRORS, MetricReadError) as exc:
         reason = out.fail_props(
-            exc, operation="GetMetricData", set_name=scope.set_name, blocked="account.bounce_rate,complaint_rate"
+            exc,
+            operation="GetMetricData",
+            set_name=scope.set_name,
+            blocked="account.bounce_rate,complaint_rate",
         )
         props.update(dict.fromkeys(RATE_PROPS, reason))
     try:
         props["alarms"] = reputation_alarms(cloudwatch)
     except AWS_ERRORS as exc:
-        props["alarms"] = out.fail_props(exc, operation="DescribeAlarms", set_name=scope.set_name, blocked="account.alarms")
+        props["alarms"] = out.fail_props(
+            exc, operation="DescribeAlarms", set_name=scope.set_name, blocked="account.alarms"
+        )
     return props
 
 
@@ -58,14 +65,26 @@ def read_region(
     out = Collected()
     v2 = session.client("sesv2", scope.region)
     v1 = session.client("ses", scope.region)
-    response, exc = attempt(v2.get_account)
+    response, failed = attempt(v2.get_account)
     sandbox: Any
-    if exc is not None:
-        if error_code(exc) in REGION_LEVEL_CODES:
-            out.fail_types(exc, operation="GetAccount", set_name=scope.set_name, location=scope.location(), affects=REGIONAL_TYPES)
+    if failed is not None:
+        if error_code(failed) in REGION_LEVEL_CODES:
+            out.fail_types(
+                failed,
+                operation="GetAccount",
+                set_name=scope.set_name,
+                location=scope.location(),
+                affects=REGIONAL_TYPES,
+            )
             return out
-        out.fail_types(exc, operation="GetAccount", set_name=scope.set_name, location=scope.location(), affects=(ACCOUNT,))
-        sandbox = Unknown(f"GetAccount: {error_code(exc)}")
+        out.fail_types(
+            failed,
+            operation="GetAccount",
+            set_name=scope.set_name,
+            location=scope.location(),
+            affects=(ACCOUNT,),
+        )
+        sandbox = Unknown(f"GetAccount: {error_code(failed)}")
     else:
         props = account_props(response)
         sandbox = not props["production_access_enabled"]
@@ -73,7 +92,7 @@ def read_region(
         out.resources.append(
             Resource(
                 type=ACCOUNT,
-                id=scope.region,
+                id=str(scope.region),
                 source=SOURCE,
                 location=scope.location(),
                 set_name=scope.set_name,

@@ -1,4 +1,9 @@
-"""Where a read happens: the account and region, the set name, locations and ARNs."""
+"""Where a read happens: the account and region, the set name, locations and ARNs.
+
+Live sets are ``<account>/<region>`` for regional resources and ``<account>`` for IAM principals
+(IAM is global: read once per account, ``location.region`` None), as the engine's ``set_covers``
+expects.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,16 @@ from sesguard.model import Location
 
 @dataclass(frozen=True)
 class Scope:
-    """One account and region of a scan (``region`` is the first scanned region for global IAM)."""
+    """One account and region of a scan, or the account itself (``region`` None) for IAM."""
 
     account: str
-    region: str
+    region: str | None
     partition: str = "aws"
 
     @property
     def set_name(self) -> str:
-        """The inventory set this scope's resources belong to: ``<account>/<region>``."""
-        return f"{self.account}/{self.region}"
+        """The inventory set: ``<account>/<region>``, or ``<account>`` for the account-wide scope."""
+        return self.account if self.region is None else f"{self.account}/{self.region}"
 
     def location(self, arn: str | None = None) -> Location:
         """A location in this account and region."""

@@ -79,7 +79,7 @@ class CallCounter:
 def make_config(max_attempts: int, max_workers: int, connect_timeout: float, read_timeout: float) -> Config:
     """The botocore configuration of every client: adaptive retries, a pool as wide as the scan."""
     return Config(
-        retries={"mode": "adaptive", "max_attempts": max_attempts},
+        retries={"mode": "adaptive", "total_max_attempts": max_attempts},
         max_pool_connections=max_workers + 2,
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,

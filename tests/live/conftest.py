@@ -1,0 +1,75 @@
+"""Fixtures for the live reader's tests: the local SES endpoint on 127.0.0.1, never real AWS or DNS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sesguard.local import LocalEndpoint
+from sesguard.model import Inventory
+from sesguard.sources.live import LiveOptions, collect_live
+
+from .live_support import FAST, HOME, Scan
+
+
+@pytest.fixture(scope="package")
+def endpoint_server() -> Iterator[LocalEndpoint]:
+    """One endpoint for the package (moto state is process-wide), shared if one already runs."""
+    running = LocalEndpoint.running()
+    if running is not None:
+        yield running
+        return
+    with LocalEndpoint() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def endpoint(
+    endpoint_server: LocalEndpoint, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> Iterator[LocalEndpoint]:
+    """A fresh endpoint state, and an environment that points boto3 at it (no profile, no IMDS)."""
+    endpoint_server.reset()
+    for key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in endpoint_server.env(HOME).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    yield endpoint_server
+    # What the scanner parsed must be what AWS sends: the endpoint checks its answers against botocore.
+    failures = endpoint_server.validation_failures()
+    endpoint_server.reset()
+    assert failures == []
+
+
+@pytest.fixture
+def scan(endpoint: LocalEndpoint) -> Scan:
+    """``scan(**options)``: collect_live against the endpoint with short retry and wait bounds."""
+
+    def run(**options: Any) -> Inventory:
+        return collect_live(LiveOptions(**{**FAST, **options}))
+
+    return run
+
+
+@pytest.fixture
+def alarm_paging(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make DescribeAlarms page like AWS (moto 5.2.5 ignores MaxRecords and returns every alarm)."""
+    from sesguard.sources.live.session import CallCounter
+
+    original = CallCounter.attach
+
+    def truncate(parsed: dict[str, Any], **_: Any) -> None:
+        alarms = parsed.get("MetricAlarms", [])
+        if len(alarms) > 100 and "NextToken" not in parsed:
+            parsed["MetricAlarms"] = alarms[:100]
+            parsed["NextToken"] = "page-2"
+
+    def attach(self: CallCounter, client: Any) -> None:
+        original(self, client)
+        client.meta.events.register("after-call.cloudwatch.DescribeAlarms", truncate)
+
+    monkeypatch.setattr(CallCounter, "attach", attach)
