@@ -61,10 +61,8 @@ def resource_key(resource: Resource) -> str:
     loc = resource.location
     if resource.source != "live":
         return resource.id
-    if resource.type == IAM_PRINCIPAL:
-        return "/".join(
-            p for p in (loc.account, str(resource.props.get("principal_type", "principal")), resource.id) if p
-        )
+    if resource.type == IAM_PRINCIPAL:  # global: the live reader's id is already "user/NAME"
+        return "/".join(p for p in (loc.account, resource.id) if p)
     if resource.type == ACCOUNT:
         return "/".join(p for p in (loc.account, loc.region) if p)
     return "/".join(p for p in (loc.account, loc.region, resource.id) if p)

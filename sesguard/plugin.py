@@ -185,6 +185,8 @@ def pytest_configure(config: pytest.Config) -> None:
     except (PolicyError, ConfigError) as exc:
         raise pytest.UsageError(str(exc)) from None
     _report_formats(config)
+    if config.getoption("aws"):
+        _live_options(config)
     enabled = [p for p in policies if p.id not in settings.disabled]
     inputs = list(config.getoption("templates"))
     if config.getoption("inventory"):
@@ -218,10 +220,17 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
 
 
 def _progress(config: pytest.Config) -> Any:
+    """Progress lines on the terminal while collecting (output capture is suspended for them)."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
 
     def show(line: str) -> None:
-        if reporter is not None:
+        if reporter is None:
+            return
+        if capture is None:
+            reporter.write_line(f"sesguard: {line}")
+            return
+        with capture.global_and_fixture_disabled():
             reporter.write_line(f"sesguard: {line}")
 
     return show
@@ -246,9 +255,9 @@ def _collect(config: pytest.Config, state: RunState) -> Inventory:
     return inventory
 
 
-def _collect_live(config: pytest.Config) -> Inventory:
-    from sesguard.snapshot import write_snapshot
-    from sesguard.sources.live import LiveOptions, collect_live
+def _live_options(config: pytest.Config) -> Any:
+    """The live reader's options from the command line; inconsistent ones are a usage error."""
+    from sesguard.sources.live import LiveOptions
 
     def split(value: str | None) -> list[str] | None:
         return [v.strip() for v in value.split(",") if v.strip()] if value else None
@@ -264,8 +273,19 @@ def _collect_live(config: pytest.Config) -> Inventory:
         progress=_progress(config),
     )
     try:
-        live = collect_live(options)
-    except ValueError as exc:  # inconsistent options: a usage error, not a finding
+        options.validate()
+    except ValueError as exc:
+        raise pytest.UsageError(f"sesguard: {exc}") from None
+    return options
+
+
+def _collect_live(config: pytest.Config) -> Inventory:
+    from sesguard.snapshot import write_snapshot
+    from sesguard.sources.live import collect_live
+
+    try:
+        live = collect_live(_live_options(config))
+    except ValueError as exc:  # e.g. no region configured: a usage error, not a finding
         raise pytest.UsageError(f"sesguard: {exc}") from None
     out = config.getoption("inventory_out")
     if out:
