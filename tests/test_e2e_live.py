@@ -16,8 +16,8 @@ import pytest
 
 pytest.importorskip("moto", reason="the local SES endpoint needs the 'local' extra (moto)")
 
-from sesguard.local import LocalEndpoint  # noqa: E402
-from sesguard.local.demo import ACCOUNT_ID, EXPECTED, DemoInfo, build_demo  # noqa: E402
+from sesguard.local import LocalEndpoint
+from sesguard.local.demo import ACCOUNT_ID, EXPECTED, DemoInfo, build_demo
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKS = REPO / "checks"
@@ -49,8 +49,7 @@ def demo(endpoint: LocalEndpoint, monkeypatch: pytest.MonkeyPatch) -> DemoInfo:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-    yield_info: DemoInfo = info
-    return yield_info
+    return info
 
 
 def run_checks(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
@@ -62,7 +61,7 @@ def load(report_dir: Path) -> dict[str, Any]:
     return data
 
 
-def expected_row_id(policy: str, region: str, resource: str, kind: str = "") -> str:
+def expected_row_id(policy: str, region: str, resource: str) -> str:
     if region == "global":
         return f"{policy}::{ACCOUNT_ID}/user/{resource}"
     if resource == "account":

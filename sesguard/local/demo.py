@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from importlib import resources
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 from .client import DEFAULT_ACCOUNT_ID, AdminClient
