@@ -1,0 +1,28 @@
+"""The code stays typed and linted: mypy --strict on the package, ruff on everything."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _run(*command: str) -> subprocess.CompletedProcess[str]:
+    if not (BIN / command[0]).exists():
+        pytest.skip(f"{command[0]} is not installed (install the 'test' extra)")
+    return subprocess.run([str(BIN / command[0]), *command[1:]], cwd=REPO, capture_output=True, text=True, check=False)
+
+
+def test_mypy_strict_is_clean(tmp_path: Path) -> None:
+    result = _run("mypy", "--cache-dir", str(tmp_path / "mypy"), "sesguard")
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_ruff_is_clean() -> None:
+    result = _run("ruff", "check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout[-4000:]
