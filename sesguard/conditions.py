@@ -136,7 +136,22 @@ def _show(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        return "[" + "; ".join(_show_item(v) for v in value) + "]"
     return repr(value)
+
+
+def _show_item(item: Mapping[str, Any]) -> str:
+    """A finding-like list element in a message: what it is and where (``detail at file:line``)."""
+    what = item.get("detail") or (
+        f"{item.get('kind')} {item.get('masked')} in {item.get('field')}" if "masked" in item else None
+    )
+    if what is None:
+        return repr(dict(item))
+    where = item.get("file")
+    if where and item.get("line"):
+        where = f"{where}:{item['line']}"
+    return f"{what} at {where}" if where else str(what)
 
 
 @dataclass

@@ -29,11 +29,16 @@ class LiteralCredential:
     field: str
 
 
-def mask(secret: str) -> str:
-    """Keep the first four characters of a secret and hide the rest (``AKIA****************``)."""
-    if len(secret) <= 4:
-        return "*" * len(secret)
-    return secret[:4] + "*" * (len(secret) - 4)
+def mask(key_id: str) -> str:
+    """Keep the first four characters of an access key ID (its type, ``AKIA``) and hide the rest."""
+    if len(key_id) <= 4:
+        return "*" * len(key_id)
+    return key_id[:4] + "*" * (len(key_id) - 4)
+
+
+def mask_secret(_secret: str) -> str:
+    """A secret shows nothing of itself, not even its length."""
+    return "********"
 
 
 def find_literal_credentials(field: str, value: str) -> list[LiteralCredential]:
@@ -53,5 +58,5 @@ def find_literal_credentials(field: str, value: str) -> list[LiteralCredential]:
         and any(c.isalpha() for c in value)
     ):
         kind = "SMTP password" if len(value) == 44 else "secret access key"
-        found.append(LiteralCredential(kind, mask(value), field))
+        found.append(LiteralCredential(kind, mask_secret(value), field))
     return found

@@ -130,7 +130,7 @@ resource "aws_lambda_function" "f" {{
         ("secret access key", "aws_lambda_function.f.environment.variables.AWS_SECRET_ACCESS_KEY", 13),
         ("access key ID", "text", 8),
     ]
-    assert {c["masked"] for c in found} == {"AKIA****************", "wJal" + "*" * 36}
+    assert {c["masked"] for c in found} == {"AKIA****************", "********"}  # secrets show nothing of themselves
     assert all(c["file"].endswith("main.tf") for c in found)
     rendered = repr(inv)
     assert KEY_ID not in rendered
