@@ -282,3 +282,42 @@ def test_no_source_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = run_checks(pytester)
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*choose what to check*"])
+
+
+def test_settings_from_pyproject_tool_table(pytester: pytest.Pytester, templates: Path) -> None:
+    pytester.makepyprojecttoml('[tool.sesguard]\nfail_on = "critical"\ndisabled = ["SES-IAM-001"]\n')
+    report_dir = pytester.path / "out"
+    result = run_checks(
+        pytester,
+        "--templates",
+        str(templates),
+        "--report-dir",
+        str(report_dir),
+        "-k",
+        "SES-CS-001 or SES-IAM-001",
+    )
+    doc = findings(report_dir)
+    assert doc["run"]["fail_on"] == "critical" and doc["run"]["config_file"].endswith("pyproject.toml")
+    assert not [r for r in doc["findings"] if r["policy_id"] == "SES-IAM-001"]
+    assert result.ret == 0  # the high SES-CS-001 failure is below fail_on
+
+
+def test_report_formats_through_the_plugin(pytester: pytest.Pytester, templates: Path) -> None:
+    report_dir = pytester.path / "out"
+    run_checks(
+        pytester,
+        "--templates",
+        str(templates),
+        "--report-dir",
+        str(report_dir),
+        "--report-format",
+        "json,sarif,junit,markdown,html",
+    )
+    for name in ("findings.json", "findings.sarif", "junit.xml", "report.md", "report.html", "history.jsonl"):
+        assert (report_dir / name).is_file(), name
+    sarif = json.loads((report_dir / "findings.sarif").read_text())
+    results = sarif["runs"][0]["results"]
+    assert any(r["ruleId"] == "SES-CS-001" for r in results)
+    bad = run_checks(pytester, "--templates", str(templates), "--report-format", "pdf")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+    bad.stderr.fnmatch_lines(["*--report-format: unknown report format pdf*"])
