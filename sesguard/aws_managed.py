@@ -33,6 +33,10 @@ AWS_MANAGED_ARN_PREFIXES: Final = (
     "arn:aws:iam::aws:policy/",
     "arn:aws-us-gov:iam::aws:policy/",
     "arn:aws-cn:iam::aws:policy/",
+    # The partition as templates write it: CloudFormation's pseudo parameter (the resolver keeps
+    # ``!Sub "arn:${AWS::Partition}:..."`` symbolic) and the Terraform reader's placeholder.
+    "arn:${AWS::Partition}:iam::aws:policy/",
+    "arn:<partition>:iam::aws:policy/",
 )
 
 

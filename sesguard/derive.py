@@ -82,27 +82,55 @@ def _entries(value: Any, what: str) -> list[dict[str, Any]]:
     return list(value or [])
 
 
+def _last_use(key: dict[str, Any]) -> Any:
+    """When a key was last used, counting a never-used key from its creation."""
+    used = key.get("last_used_at")
+    return key.get("created_at") if used is None or used == "" else used
+
+
 def _principal_scope(resource: Resource) -> str:
     return resource.location.account or resource.set_name
 
 
 def _derive_configuration_set(resource: Resource) -> None:
+    """``enabled_event_types``: the union over enabled destinations.
+
+    A destination that may or may not count (``enabled`` Unknown: an unresolved Enabled, or an
+    event destination whose configuration set is unknown and may be this one) leaves the union
+    known when every event type it could add is already covered by the destinations that certainly
+    count; otherwise, and when an enabled destination's event types are unknown, it is Unknown.
+    """
     destinations = resource.props.get("event_destinations")
     if is_unknown(destinations) or destinations is None:
         resource.props["enabled_event_types"] = destinations if destinations is not None else []
         return
     types: set[str] = set()
+    maybe: list[tuple[Any, Any, Unknown | None]] = []  # (name, event types, why it may count)
     for destination in destinations:
         enabled = destination.get("enabled", True)
         event_types = destination.get("event_types", [])
-        unknown = enabled if is_unknown(enabled) else event_types if is_unknown(event_types) else None
-        if unknown is not None:
-            resource.props["enabled_event_types"] = Unknown(
-                f"event destination {destination.get('name')}: {unknown.reason}"
-            )
-            return
-        if enabled:
-            types.update(str(t).upper() for t in event_types if not is_unknown(t))
+        if isinstance(enabled, Unknown):
+            maybe.append((destination.get("name"), event_types, enabled))
+        elif not enabled:
+            continue
+        elif isinstance(event_types, Unknown):
+            maybe.append((destination.get("name"), event_types, None))
+        else:
+            known = [t for t in event_types if not is_unknown(t)]
+            if len(known) < len(event_types):
+                maybe.append((destination.get("name"), [t for t in event_types if is_unknown(t)], None))
+            types.update(str(t).upper() for t in known)
+    for name, event_types, why in maybe:
+        if isinstance(event_types, Unknown):
+            unknown = event_types
+        elif any(is_unknown(t) for t in event_types):
+            unknown = next(t for t in event_types if isinstance(t, Unknown))
+        elif {str(t).upper() for t in event_types} <= types:
+            continue  # whether it counts or not, it adds nothing
+        else:
+            unknown = why if why is not None else Unknown("event types are unknown")
+        resource.props["enabled_event_types"] = Unknown(f"event destination {name}: {unknown.reason}")
+        return
     resource.props["enabled_event_types"] = sorted(types)
 
 
@@ -140,7 +168,12 @@ def _derive_identity(
         props["public_policy_statements"] = policies
     else:
         props["public_policy_statements"] = iam_analysis.public_statements(policies)
-    if props.get("identity_type") == "EMAIL_ADDRESS":
+    identity_type = props.get("identity_type")
+    if isinstance(identity_type, Unknown):
+        # It may be an address: whether its domain is verified is as unknown as the identity itself.
+        domain = props.get("domain")
+        props["domain_identity_present"] = domain if isinstance(domain, Unknown) else identity_type
+    elif identity_type == "EMAIL_ADDRESS":
         domain = props.get("domain")
         if is_unknown(domain):
             props["domain_identity_present"] = domain
@@ -177,9 +210,9 @@ def _derive_principal(resource: Resource, groups: dict[Any, Resource], now: date
         group = groups.get(group_name)
         if group is None:
             reason = (
-                f"group {group_name} is not defined here"
-                if not is_unknown(group_name)
-                else "group is unknown"
+                f"group is unknown: {group_name.reason}"
+                if isinstance(group_name, Unknown)
+                else f"group {group_name} is not defined here"
             )
             documents.append({"origin": f"group:{group_name}", "document": Unknown(reason)})
             continue
@@ -196,12 +229,9 @@ def _derive_principal(resource: Resource, groups: dict[Any, Resource], now: date
     props["actions_beyond_send"] = (
         analysis.beyond_send if analysis.beyond_known or analysis.beyond_send else unknown_note
     )
-    # An unreadable document may hold an unscoped send statement: a True cannot be trusted then.
-    trust = unknown_note is None
-    props["send_resource_scoped"] = analysis.resource_scoped if trust or not analysis.resource_scoped else unknown_note
-    props["send_network_restricted"] = (
-        analysis.network_restricted if trust or not analysis.network_restricted else unknown_note
-    )
+    # analyse_sending already made these Unknown where an unreadable document or value decides them.
+    props["send_resource_scoped"] = analysis.resource_scoped
+    props["send_network_restricted"] = analysis.network_restricted
     quarantine = sorted(
         {str(n) for n in attached if not is_unknown(n) and str(n).startswith("AWSCompromisedKeyQuarantine")}
     )
@@ -217,16 +247,21 @@ def _derive_principal(resource: Resource, groups: dict[Any, Resource], now: date
     active = [
         k for k, s in zip(keys, statuses, strict=True) if not is_unknown(s) and str(s).lower() == "active"
     ]
-    if any(is_unknown(s) for s in statuses) and not active:
-        props["has_access_keys"] = Unknown("access key status is unknown")
-    else:
-        props["has_access_keys"] = bool(active)
+    unknown_status = next((s for s in statuses if isinstance(s, Unknown)), None)
+    if unknown_status is not None:
+        # A key whose status (or owner) is unknown may be one more active key of this user.
+        note = Unknown(f"access key status is unknown: {unknown_status.reason}")
+        props["has_access_keys"] = True if active else note
+        props["active_key_count"] = note
+        props["active_keys"] = note
+        return
+    props["has_access_keys"] = bool(active)
     props["active_key_count"] = len(active)
     props["active_keys"] = [
         {
             "id": key.get("id"),
             "age_days": _days(key.get("created_at"), now),
-            "unused_days": _days(key.get("last_used_at") or key.get("created_at"), now),
+            "unused_days": _days(_last_use(key), now),
         }
         for key in active
     ]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import botocore.session
 
 from sesguard.model import Unknown, is_unknown
+
+_T = TypeVar("_T")
 
 SEND_ACTIONS: Final = (
     "ses:SendEmail",
@@ -83,27 +86,148 @@ def statements(document: Mapping[str, Any]) -> list[Mapping[str, Any] | Unknown]
     ]
 
 
-def condition_keys(statement: Mapping[str, Any]) -> set[str]:
-    """The condition keys a statement tests, lower-cased (``aws:sourceip``)."""
-    keys: set[str] = set()
+# Condition operators are ``[ForAnyValue:|ForAllValues:]<base>[IfExists]``. A test restricts a request
+# only when a request that does not meet it is refused: negated operators (StringNotEquals, ArnNotLike,
+# NotIpAddress, ...) allow everything but the named values; ``...IfExists`` and ``ForAllValues:`` are
+# true when the request does not carry the key (a request through a VPC endpoint has no aws:SourceIp,
+# one from the internet no aws:SourceVpc); ``Null`` only tests whether a key is present.
+_SET_QUALIFIERS: Final = ("foranyvalue:", "forallvalues:")
+_IP_OPERATORS: Final = frozenset({"ipaddress", "notipaddress"})
+_EVERY_ADDRESS: Final = frozenset({"0.0.0.0/0", "::/0"})
+# Negated network tests that, in a Deny, refuse every request from outside the networks they name.
+_NEGATED_NETWORK_TESTS: Final[dict[str, frozenset[str]]] = {
+    "notipaddress": frozenset({"aws:sourceip"}),
+    "stringnotequals": frozenset({"aws:sourcevpc", "aws:sourcevpce"}),
+    "stringnotequalsignorecase": frozenset({"aws:sourcevpc", "aws:sourcevpce"}),
+}
+
+
+@dataclass(frozen=True)
+class Operator:
+    """A condition operator taken apart (lower-cased): ``ForAnyValue:StringNotEqualsIfExists`` is
+    qualifier ``foranyvalue``, base ``stringnotequals``, if_exists True."""
+
+    qualifier: str | None
+    base: str
+    if_exists: bool
+
+    @property
+    def negated(self) -> bool:
+        # No positive operator name contains "not" (StringEquals, IpAddress, Bool, Null, ArnLike, ...).
+        return "not" in self.base
+
+    @property
+    def restricts(self) -> bool:
+        """Whether a request that does not carry matching values is refused by this test."""
+        return not (self.negated or self.if_exists or self.qualifier == "forallvalues" or self.base == "null")
+
+
+def parse_operator(operator: str) -> Operator:
+    """``operator`` taken apart into set qualifier, base operator and ``IfExists``."""
+    text = str(operator).strip().lower()
+    qualifier = next((q[:-1] for q in _SET_QUALIFIERS if text.startswith(q)), None)
+    if qualifier is not None:
+        text = text[len(qualifier) + 1 :]
+    if_exists = text.endswith("ifexists")
+    return Operator(qualifier, text.removesuffix("ifexists") if if_exists else text, if_exists)
+
+
+def _matches_everything(operator: Operator, values: list[Any]) -> bool:
+    """A test whose values let every request through (``IpAddress 0.0.0.0/0``, ``StringLike *``)."""
+    if operator.base in _IP_OPERATORS:
+        return any(str(v).strip() in _EVERY_ADDRESS for v in values)
+    return "like" in operator.base and any(str(v).strip() == "*" for v in values)
+
+
+@dataclass(frozen=True)
+class ConditionKeys:
+    """The condition keys a statement restricts (lower-cased), and why more may be restricted.
+
+    ``unknown`` is set when part of the Condition cannot be read (a whole ``Fn::If``, an unresolved
+    value): a key missing from ``keys`` may then be restricted after all.
+    """
+
+    keys: frozenset[str] = frozenset()
+    unknown: Unknown | None = None
+
+    def restricts_any(self, wanted: frozenset[str]) -> bool | Unknown:
+        """True when one of ``wanted`` is restricted, Unknown when that cannot be told, else False."""
+        if self.keys & wanted:
+            return True
+        return self.unknown if self.unknown is not None else False
+
+
+def condition_keys(statement: Mapping[str, Any]) -> ConditionKeys:
+    """The keys a statement's Condition restricts (see :class:`Operator.restricts`)."""
     conditions = statement.get("Condition")
-    if isinstance(conditions, Mapping):
-        for operator, tests in conditions.items():
-            if str(operator).lower().startswith("not") or not isinstance(tests, Mapping):
-                continue
-            keys.update(str(k).lower() for k in tests)
-    return keys
+    if conditions is None:
+        return ConditionKeys()
+    if isinstance(conditions, Unknown):
+        return ConditionKeys(unknown=Unknown(f"Condition is unknown: {conditions.reason}"))
+    if not isinstance(conditions, Mapping):
+        return ConditionKeys(unknown=Unknown("Condition is not an object"))
+    keys: set[str] = set()
+    unknown: Unknown | None = None
+    for name, tests in conditions.items():
+        operator = parse_operator(str(name))
+        if not operator.restricts:
+            continue
+        if not isinstance(tests, Mapping):
+            reason = tests.reason if isinstance(tests, Unknown) else "not an object"
+            unknown = _first(unknown, Unknown(f"Condition {name} is unknown: {reason}"))
+            continue
+        for key, value in tests.items():
+            values = _as_list(value)
+            hidden = next((v for v in values if isinstance(v, Unknown)), None)
+            if hidden is not None:
+                unknown = _first(unknown, Unknown(f"Condition {name} {key} is unknown: {hidden.reason}"))
+            elif values and not _matches_everything(operator, values):
+                keys.add(str(key).lower())
+    return ConditionKeys(frozenset(keys), unknown)
+
+
+def _first(current: Unknown | None, new: _T) -> Unknown | _T:
+    """``current`` when set (the first reason wins), else ``new``; never tests an Unknown's truth."""
+    return current if current is not None else new
+
+
+def _any(values: Iterable[bool | Unknown]) -> bool | Unknown:
+    """Three-valued OR: any True is True, else any Unknown is (the first) Unknown, else False."""
+    unknown: Unknown | None = None
+    for value in values:
+        if value is True:
+            return True
+        if isinstance(value, Unknown) and unknown is None:
+            unknown = value
+    return unknown if unknown is not None else False
+
+
+def _all(values: Iterable[bool | Unknown]) -> bool | Unknown:
+    """Three-valued AND: any False is False, else any Unknown is (the first) Unknown, else True."""
+    unknown: Unknown | None = None
+    for value in values:
+        if value is False:
+            return False
+        if isinstance(value, Unknown) and unknown is None:
+            unknown = value
+    return unknown if unknown is not None else True
 
 
 @dataclass
 class SendAnalysis:
-    """What a set of documents allows regarding SES sending."""
+    """What a set of documents allows regarding SES sending.
+
+    ``resource_scoped`` and ``network_restricted`` are Unknown when an unreadable part (a document, a
+    statement, a Resource or Condition) decides them; an unreadable document makes a True unknown (it
+    may allow an unscoped send) and, for ``network_restricted``, a False too (it may hold a Deny that
+    refuses sends from outside known networks).
+    """
 
     is_sending: bool | Unknown = False
     beyond_send: list[str] = field(default_factory=list)
     beyond_known: bool = True
-    resource_scoped: bool = True
-    network_restricted: bool = True
+    resource_scoped: bool | Unknown = True
+    network_restricted: bool | Unknown = True
     unknown_reasons: list[str] = field(default_factory=list)
     send_statements: int = 0
 
@@ -142,11 +266,147 @@ def _statement_grants(statement: Mapping[str, Any]) -> tuple[list[str], list[str
     return granted, beyond
 
 
+# An SES ARN; partition, region and account may be literal, wildcards or placeholders such as
+# ${AWS::Partition} (CloudFormation pseudo parameters) and <partition> (Terraform).
+_SEGMENT: Final = r"(?:\$\{[^}]*\}|[^:])*"
+_SES_ARN: Final = re.compile(
+    rf"^arn:{_SEGMENT}:ses:{_SEGMENT}:{_SEGMENT}:(?P<kind>[A-Za-z-]+)/(?P<name>.+)$", re.IGNORECASE
+)
+# What a send request is authorized against besides the identity (SendEmail with a configuration set,
+# SendTemplatedEmail with a template).
+_SEND_RESOURCE_KINDS: Final = frozenset({"identity", "configuration-set", "template"})
+
+
+def ses_resource_kind(resource: Any) -> str | None:
+    """``identity`` (naming identities, not ``identity/*``), ``configuration-set`` or ``template``
+    for an SES ARN of that kind; None for ``*`` and anything else."""
+    match = _SES_ARN.match(resource) if isinstance(resource, str) else None
+    if match is None:
+        return None
+    kind = match.group("kind").lower()
+    if kind not in _SEND_RESOURCE_KINDS or (kind == "identity" and match.group("name").strip() == "*"):
+        return None
+    return kind
+
+
+def resources_scoped(statement: Mapping[str, Any]) -> bool | Unknown:
+    """Whether a statement's Resource names identity ARNs rather than ``*``: at least one identity
+    ARN, and only identity, configuration-set or template ARNs (no ``*``, no NotResource)."""
+    if "NotResource" in statement:
+        return False
+    raw = statement.get("Resource")
+    if isinstance(raw, Unknown):
+        return Unknown(f"Resource is unknown: {raw.reason}")
+    items = _as_list(raw)
+    kinds = [ses_resource_kind(r) for r in items if not is_unknown(r)]
+    if None in kinds:
+        return False
+    hidden = next((r for r in items if isinstance(r, Unknown)), None)
+    if hidden is not None:
+        return Unknown(f"Resource is unknown: {hidden.reason}")
+    return "identity" in kinds
+
+
+def _covers_every_resource(raw: Any) -> bool | Unknown:
+    if isinstance(raw, Unknown):
+        return Unknown(f"Resource is unknown: {raw.reason}")
+    items = _as_list(raw)
+    if "*" in [r for r in items if isinstance(r, str)]:
+        return True
+    hidden = next((r for r in items if isinstance(r, Unknown)), None)
+    return Unknown(f"Resource is unknown: {hidden.reason}") if hidden is not None else False
+
+
+def _refuses_outside_networks(conditions: Any) -> bool | Unknown:
+    """Whether a Deny's Condition holds for every request from outside the networks it names: only
+    negated network tests (NotIpAddress aws:SourceIp, StringNotEquals aws:SourceVpc/aws:SourceVpce,
+    ``IfExists`` allowed: an absent key also meets them), besides ``Bool aws:ViaAWSService false``
+    (true for every direct call). Any other test could exempt requests from the Deny."""
+    if isinstance(conditions, Unknown):
+        return Unknown(f"Condition is unknown: {conditions.reason}")
+    if not isinstance(conditions, Mapping):
+        return False
+    unknown: Unknown | None = None
+    networks = 0
+    for name, tests in conditions.items():
+        operator = parse_operator(str(name))
+        if isinstance(tests, Unknown):
+            unknown = _first(unknown, Unknown(f"Condition {name} is unknown: {tests.reason}"))
+            continue
+        if not isinstance(tests, Mapping):
+            return False
+        if operator.qualifier is None and operator.base == "bool" and not operator.if_exists:
+            if {str(k).lower() for k in tests} == {"aws:viaawsservice"} and all(
+                str(v).lower() == "false" for v in _as_list(next(iter(tests.values())))
+            ):
+                continue
+            return False
+        allowed_keys = _NEGATED_NETWORK_TESTS.get(operator.base)
+        if operator.qualifier is not None or allowed_keys is None:
+            return False
+        for key, value in tests.items():
+            values = _as_list(value)
+            if str(key).lower() not in allowed_keys or not values:
+                return False
+            hidden = next((v for v in values if isinstance(v, Unknown)), None)
+            if hidden is not None:
+                unknown = _first(unknown, Unknown(f"Condition {name} {key} is unknown: {hidden.reason}"))
+            elif _matches_everything(operator, values):
+                return False
+            networks += 1
+    if unknown is not None:
+        return unknown
+    return networks > 0
+
+
+def _send_actions_matched(statement: Mapping[str, Any]) -> frozenset[str] | Unknown:
+    """The send actions a statement's Action (or NotAction) covers."""
+    negated = "NotAction" in statement
+    raw = statement.get("NotAction" if negated else "Action")
+    if isinstance(raw, Unknown):
+        return Unknown(f"{'NotAction' if negated else 'Action'} is unknown: {raw.reason}")
+    patterns = _as_list(raw)
+    known = [str(p) for p in patterns if not is_unknown(p)]
+    matched = frozenset(a for a in SEND_ACTIONS if any(_matches(p, a) for p in known))
+    if negated:
+        matched = frozenset(SEND_ACTIONS) - matched
+    hidden = next((p for p in patterns if isinstance(p, Unknown)), None)
+    if hidden is not None and not (not negated and matched == frozenset(SEND_ACTIONS)):
+        return Unknown(f"{'NotAction' if negated else 'Action'} is unknown: {hidden.reason}")
+    return matched
+
+
+def network_deny(statement: Mapping[str, Any]) -> frozenset[str] | Unknown:
+    """The send actions a Deny statement refuses on every resource to requests from outside known
+    networks (empty when it does not; Unknown when an unreadable part decides it)."""
+    if "NotResource" in statement:
+        return frozenset()
+    checks = [
+        _covers_every_resource(statement.get("Resource")),
+        _refuses_outside_networks(statement.get("Condition")),
+    ]
+    actions = _send_actions_matched(statement)
+    if False in checks or (isinstance(actions, frozenset) and not actions):
+        return frozenset()
+    hidden = next((c for c in [*checks, actions] if isinstance(c, Unknown)), None)
+    if hidden is not None:
+        return hidden
+    return actions if isinstance(actions, frozenset) else frozenset()
+
+
 def analyse_sending(documents: Iterable[Any]) -> SendAnalysis:
-    """Effective SES send permission of a principal from all its policy documents."""
+    """Effective SES send permission of a principal from all its policy documents.
+
+    A send statement is resource-scoped when its Resource names identity ARNs (:func:`resources_scoped`)
+    or a ``ses:FromAddress`` condition restricts it; network-restricted when an ``aws:SourceIp`` /
+    ``aws:SourceVpc`` / ``aws:SourceVpce`` condition restricts it, or when Deny statements of the
+    principal's documents refuse every send action it grants, on every resource, to requests from
+    outside known networks (:func:`network_deny`).
+    """
     result = SendAnalysis()
     unknown_docs: list[str] = []
-    sending = False
+    allows: list[tuple[Mapping[str, Any], list[str]]] = []
+    denies: list[Mapping[str, Any]] = []
     for raw in documents:
         document = parse_document(raw)
         if isinstance(document, Unknown):
@@ -156,7 +416,14 @@ def analyse_sending(documents: Iterable[Any]) -> SendAnalysis:
             if isinstance(statement, Unknown):
                 unknown_docs.append(statement.reason)
                 continue
-            if str(statement.get("Effect", "")).lower() != "allow":
+            effect = statement.get("Effect", "")
+            if isinstance(effect, Unknown):
+                unknown_docs.append(f"Effect is unknown: {effect.reason}")
+                continue
+            if str(effect).lower() == "deny":
+                denies.append(statement)
+                continue
+            if str(effect).lower() != "allow":
                 continue
             grants = _statement_grants(statement)
             if isinstance(grants, Unknown):
@@ -164,29 +431,43 @@ def analyse_sending(documents: Iterable[Any]) -> SendAnalysis:
                 continue
             granted, beyond = grants
             result.beyond_send.extend(b for b in beyond if b not in result.beyond_send)
-            if not granted:
-                continue
-            sending = True
-            result.send_statements += 1
-            keys = condition_keys(statement)
-            resources = [str(r) for r in _as_list(statement.get("Resource"))]
-            scoped_resources = bool(resources) and all(r != "*" and ":identity/" in r for r in resources)
-            if "NotResource" in statement or not (scoped_resources or keys & SENDER_SCOPE_KEYS):
-                result.resource_scoped = False
-            if not keys & NETWORK_KEYS:
-                result.network_restricted = False
+            if granted:
+                allows.append((statement, granted))
+    refused: set[str] = set()
+    maybe_refused: Unknown | None = None
+    for statement in denies:
+        covered = network_deny(statement)
+        if isinstance(covered, Unknown):
+            maybe_refused = _first(maybe_refused, covered)
+        else:
+            refused.update(covered)
+    scoped: list[bool | Unknown] = []
+    restricted: list[bool | Unknown] = []
+    for statement, granted in allows:
+        keys = condition_keys(statement)
+        scoped.append(_any([resources_scoped(statement), keys.restricts_any(SENDER_SCOPE_KEYS)]))
+        by_deny: bool | Unknown = True if set(granted) <= refused else _first(maybe_refused, False)
+        restricted.append(_any([keys.restricts_any(NETWORK_KEYS), by_deny]))
+    result.send_statements = len(allows)
+    result.resource_scoped = _all(scoped)
+    result.network_restricted = _all(restricted)
     result.unknown_reasons = unknown_docs
     if unknown_docs:
+        note = Unknown("; ".join(unknown_docs))
         result.beyond_known = False
-        result.is_sending = True if sending else Unknown("; ".join(unknown_docs))
+        result.is_sending = True if allows else note
+        if result.resource_scoped is True:
+            result.resource_scoped = note
+        if not isinstance(result.network_restricted, Unknown):
+            result.network_restricted = note
     else:
-        result.is_sending = sending
+        result.is_sending = bool(allows)
     return result
 
 
 def public_statements(policies: Iterable[Mapping[str, Any]]) -> list[str] | Unknown:
     """``policy/Sid`` of sending-authorization statements that let anyone (``*``) act without a
-    restricting condition, over every policy of an identity."""
+    restricting condition, over every policy of an identity (Unknown when one cannot be read)."""
     found: list[str] = []
     for policy in policies:
         name = str(policy.get("name", "policy"))
@@ -196,19 +477,38 @@ def public_statements(policies: Iterable[Mapping[str, Any]]) -> list[str] | Unkn
         for index, statement in enumerate(statements(document)):
             if isinstance(statement, Unknown):
                 return Unknown(f"policy {name}: {statement.reason}")
-            if str(statement.get("Effect", "")).lower() != "allow":
+            effect = statement.get("Effect", "")
+            if isinstance(effect, Unknown):
+                return Unknown(f"policy {name}: Effect is unknown: {effect.reason}")
+            if str(effect).lower() != "allow":
                 continue
-            if (
-                _is_everyone(statement.get("Principal"))
-                and not condition_keys(statement) & PRINCIPAL_RESTRICTING_KEYS
-            ):
+            public = _all(
+                [
+                    _is_everyone(statement.get("Principal")),
+                    _not(condition_keys(statement).restricts_any(PRINCIPAL_RESTRICTING_KEYS)),
+                ]
+            )
+            if isinstance(public, Unknown):
+                return Unknown(f"policy {name}/{statement.get('Sid', index)}: {public.reason}")
+            if public:
                 found.append(f"{name}/{statement.get('Sid', index)}")
     return found
 
 
-def _is_everyone(principal: Any) -> bool:
+def _not(value: bool | Unknown) -> bool | Unknown:
+    return value if isinstance(value, Unknown) else not value
+
+
+def _is_everyone(principal: Any) -> bool | Unknown:
+    """Whether a Principal includes anyone (``*``); Unknown when an unresolved value may be ``*``."""
+    if isinstance(principal, Unknown):
+        return Unknown(f"Principal is unknown: {principal.reason}")
     if principal == "*":
         return True
     if isinstance(principal, Mapping):
-        return any("*" in [str(v) for v in _as_list(value)] for value in principal.values())
+        values = [v for value in principal.values() for v in _as_list(value)]
+        if any(isinstance(v, str) and v == "*" for v in values):
+            return True
+        hidden = next((v for v in values if isinstance(v, Unknown)), None)
+        return Unknown(f"Principal is unknown: {hidden.reason}") if hidden is not None else False
     return False

@@ -327,3 +327,459 @@ def test_every_corpus_template_reads_without_internal_error(path: Path) -> None:
     rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
     assert rows, "every set gets rows"
     assert not [r for r in rows if "internal error" in r.message]
+
+
+# --- fail closed: Unknown blocks, lists and links ------------------------------------------------------
+def _no_internal_error(inventory: Inventory) -> None:
+    assert not inventory.errors, [e.message for e in inventory.errors]
+    assert not inventory.meta.get("internal_errors")
+
+
+def _account(inventory: Inventory) -> dict[str, Any]:
+    return next(r.props for r in inventory.resources if r.type == ACCOUNT)
+
+
+def test_whole_blocks_chosen_with_fn_if_are_unknown_and_do_not_take_down_the_file(tmp_path: Path) -> None:
+    inventory = read(
+        tmp_path,
+        """Conditions:
+  Prod: !Equals [!Ref "AWS::AccountId", "111111111111"]
+Resources:
+  Set:
+    Type: AWS::SES::ConfigurationSet
+  Destination:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Properties:
+      ConfigurationSetName: !Ref Set
+      EventDestination: !If
+        - Prod
+        - {Enabled: true, MatchingEventTypes: [BOUNCE, COMPLAINT], SnsDestination: {TopicARN: arn}}
+        - {Enabled: true, MatchingEventTypes: [BOUNCE], SnsDestination: {TopicARN: arn}}
+  Identity:
+    Type: AWS::SES::EmailIdentity
+    Properties:
+      EmailIdentity: example.com
+      DkimSigningAttributes: !If [Prod, {NextSigningKeyLength: RSA_2048_BIT}, {NextSigningKeyLength: RSA_1024_BIT}]
+  Rule:
+    Type: AWS::SES::ReceiptRule
+    Properties:
+      RuleSetName: rules
+      Rule: !If [Prod, {ScanEnabled: true}, {ScanEnabled: false}]
+  Alarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      Namespace: AWS/SES
+      MetricName: Reputation.BounceRate
+      Threshold: 0.05
+      ComparisonOperator: GreaterThanThreshold
+      EvaluationPeriods: 1
+      AlarmActions: !If [Prod, [arn:aws:sns:eu-west-1:111111111111:ops], !Ref "AWS::NoValue"]
+  Whole:
+    Type: AWS::SES::ConfigurationSet
+    Properties: !If [Prod, {DeliveryOptions: {TlsPolicy: REQUIRE}}, {DeliveryOptions: {TlsPolicy: OPTIONAL}}]
+  Plain:
+    Type: AWS::SES::ConfigurationSet
+    Properties: {DeliveryOptions: {TlsPolicy: REQUIRE}}
+""",
+    )
+    _no_internal_error(inventory)
+    resources = by_id(inventory)
+    enabled = resources["Set"].props["enabled_event_types"]
+    assert is_unknown(enabled) and "Fn::If on condition Prod" in enabled.reason
+    assert is_unknown(resources["Identity"].props["dkim_next_key_length"])
+    assert is_unknown(resources["Identity"].props["dkim_origin"])
+    assert is_unknown(resources["Rule"].props["scan_enabled"])
+    assert is_unknown(_account(inventory)["alarms"][0]["actions"])
+    whole = resources["Whole"].props
+    assert is_unknown(whole["tls_policy"]) and is_unknown(whole["sending_enabled"])
+    assert resources["Plain"].props["tls_policy"] == "REQUIRE"
+
+
+def test_unknown_lists_of_a_principal_become_unknown_documents(tmp_path: Path) -> None:
+    inventory = read(
+        tmp_path,
+        """Parameters:
+  Arns: {Type: CommaDelimitedList}
+Conditions:
+  Prod: !Equals [!Ref "AWS::AccountId", "111111111111"]
+Resources:
+  InlineIf:
+    Type: AWS::IAM::User
+    Properties:
+      Policies: !If
+        - Prod
+        - [{PolicyName: a, PolicyDocument: {Statement: [{Effect: Allow, Action: "ses:*", Resource: "*"}]}}]
+        - !Ref "AWS::NoValue"
+  ManagedFromParameter:
+    Type: AWS::IAM::User
+    Properties: {ManagedPolicyArns: !Ref Arns}
+  GroupsIf:
+    Type: AWS::IAM::User
+    Properties: {Groups: !If [Prod, [a], [b]]}
+""",
+    )
+    _no_internal_error(inventory)
+    for logical_id in ("InlineIf", "ManagedFromParameter", "GroupsIf"):
+        assert is_unknown(_principal(inventory, logical_id)["is_sending"]), logical_id
+
+
+def test_login_profile_that_may_be_absent_is_unknown(tmp_path: Path) -> None:
+    inventory = read(
+        tmp_path,
+        """Conditions:
+  Dev: !Equals [!Ref "AWS::AccountId", "111111111111"]
+Resources:
+  OnlyInDev:
+    Type: AWS::IAM::User
+    Properties:
+      LoginProfile: !If [Dev, {Password: "{{resolve:secretsmanager:x}}"}, !Ref "AWS::NoValue"]
+  AlwaysButWhichPassword:
+    Type: AWS::IAM::User
+    Properties:
+      LoginProfile: !If [Dev, {Password: "{{resolve:secretsmanager:x}}"}, {Password: "{{resolve:secretsmanager:y}}"}]
+  Never:
+    Type: AWS::IAM::User
+""",
+    )
+    password = _principal(inventory, "OnlyInDev")["console_password"]
+    assert is_unknown(password) and "Dev" in password.reason
+    assert _principal(inventory, "AlwaysButWhichPassword")["console_password"] is True
+    assert _principal(inventory, "Never")["console_password"] is False
+
+
+def test_attachments_to_unresolvable_users_reach_every_user_they_may_designate(tmp_path: Path) -> None:
+    inventory = read(
+        tmp_path,
+        """Parameters:
+  MailerName: {Type: String}
+Resources:
+  Mailer:
+    Type: AWS::IAM::User
+    Properties: {UserName: !Ref MailerName}
+  Bystander:
+    Type: AWS::IAM::User
+    Properties: {UserName: bystander}
+  ByParameter:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: send
+      Users: [!Ref MailerName]
+      PolicyDocument: {Statement: [{Effect: Allow, Action: "ses:*", Resource: "*"}]}
+  Key:
+    Type: AWS::IAM::AccessKey
+    Properties: {UserName: !Ref MailerName}
+  InactiveKey:
+    Type: AWS::IAM::AccessKey
+    Properties: {UserName: !Ref MailerName, Status: Inactive}
+""",
+    )
+    _no_internal_error(inventory)
+    for logical_id in ("Mailer", "Bystander"):
+        props = _principal(inventory, logical_id)
+        assert is_unknown(props["is_sending"]) and "MailerName" in props["is_sending"].reason
+        assert is_unknown(props["has_access_keys"]) and "MailerName" in props["has_access_keys"].reason
+        assert [k["id"] for k in props["access_keys"]] == ["Key"]  # the inactive key adds nothing
+
+
+def test_attachments_by_ref_use_the_logical_id_and_literals_may_name_an_unresolved_user(
+    tmp_path: Path,
+) -> None:
+    inventory = read(
+        tmp_path,
+        """Parameters:
+  MailerName: {Type: String}
+Resources:
+  Mailer:
+    Type: AWS::IAM::User
+    Properties: {UserName: !Ref MailerName}
+  Known:
+    Type: AWS::IAM::User
+    Properties: {UserName: known}
+  ByRef:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: send
+      Users: [!Ref Mailer]
+      PolicyDocument: {Statement: [{Effect: Allow, Action: "ses:SendRawEmail", Resource: "*"}]}
+  KeyByRef:
+    Type: AWS::IAM::AccessKey
+    Properties: {UserName: !Ref Mailer}
+  ByLiteral:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: admin
+      Users: [someone-else]
+      PolicyDocument: {Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}
+  KeyOfKnown:
+    Type: AWS::IAM::AccessKey
+    Properties: {UserName: known}
+""",
+    )
+    _no_internal_error(inventory)
+    mailer = _principal(inventory, "Mailer")
+    assert mailer["is_sending"] is True and mailer["has_access_keys"] is True
+    # "someone-else" names no user of the template: it may be Mailer's unresolved name, not Known's.
+    assert (
+        is_unknown(mailer["actions_beyond_send"]) and "someone-else" in mailer["actions_beyond_send"].reason
+    )
+    known = _principal(inventory, "Known")
+    assert known["is_sending"] is False and known["has_access_keys"] is True
+
+
+def test_group_addition_of_an_unresolvable_user_may_concern_every_user(tmp_path: Path) -> None:
+    inventory = read(
+        tmp_path,
+        """Parameters:
+  Who: {Type: String}
+Resources:
+  Admins:
+    Type: AWS::IAM::Group
+    Properties: {GroupName: admins, ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]}
+  Addition:
+    Type: AWS::IAM::UserToGroupAddition
+    Properties: {GroupName: admins, Users: [!Ref Who]}
+  Sender:
+    Type: AWS::IAM::User
+    Properties:
+      Policies:
+        - PolicyName: send
+          PolicyDocument: {Statement: [{Effect: Allow, Action: "ses:SendRawEmail", Resource: "*"}]}
+""",
+    )
+    sender = _principal(inventory, "Sender")
+    assert sender["is_sending"] is True
+    assert is_unknown(sender["actions_beyond_send"]) and "Who" in sender["actions_beyond_send"].reason
+
+
+def test_unresolvable_dmarc_records_make_the_policy_unknown_only_where_they_may_apply(tmp_path: Path) -> None:
+    inventory = read(
+        tmp_path,
+        """Parameters:
+  Zone: {Type: String}
+  Value: {Type: String}
+  Domain: {Type: String}
+Resources:
+  Example:
+    Type: AWS::SES::EmailIdentity
+    Properties: {EmailIdentity: example.com}
+  Other:
+    Type: AWS::SES::EmailIdentity
+    Properties: {EmailIdentity: other.example}
+  FromParameter:
+    Type: AWS::SES::EmailIdentity
+    Properties: {EmailIdentity: !Ref Domain}
+  OtherDmarc:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      HostedZoneId: Z1
+      Name: _dmarc.other.example.
+      Type: TXT
+      ResourceRecords: !Ref "AWS::NoValue"
+  Spf:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      HostedZoneId: Z1
+      Name: !Ref Zone
+      Type: TXT
+      ResourceRecords: ['"v=spf1 include:amazonses.com ~all"']
+  MaybeDmarc:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      HostedZoneId: Z1
+      Name: !Sub "_dmarc.${Zone}"
+      Type: TXT
+      ResourceRecords: ['"v=DMARC1; p=reject"']
+  ExampleDmarcValue:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      HostedZoneId: Z1
+      Name: _dmarc.example.com
+      Type: TXT
+      ResourceRecords: [!Ref Value]
+""",
+    )
+    resources = by_id(inventory)
+    example = resources["Example"].props["dmarc_policy"]
+    assert is_unknown(example)
+    other = resources["Other"].props["dmarc_policy"]
+    assert is_unknown(other) and "MaybeDmarc" in other.reason and "Zone" in other.reason
+    assert is_unknown(resources["FromParameter"].props["dmarc_policy"])
+
+
+def test_non_dmarc_records_with_unresolved_names_change_nothing(tmp_path: Path) -> None:
+    inventory = read(
+        tmp_path,
+        """Parameters:
+  Zone: {Type: String}
+Resources:
+  Example:
+    Type: AWS::SES::EmailIdentity
+    Properties: {EmailIdentity: example.com}
+  Dmarc:
+    Type: AWS::Route53::RecordSet
+    Properties: {HostedZoneId: Z1, Name: _dmarc.example.com, Type: TXT, ResourceRecords: ['"v=DMARC1; p=quarantine"']}
+  Spf:
+    Type: AWS::Route53::RecordSet
+    Properties: {HostedZoneId: Z1, Name: !Ref Zone, Type: TXT, ResourceRecords: ['"v=spf1 -all"']}
+  SameAgain:
+    Type: AWS::Route53::RecordSet
+    Properties: {HostedZoneId: Z1, Name: !Sub "_dmarc.${Zone}", Type: TXT, ResourceRecords: ['"v=DMARC1; p=quarantine"']}
+  Mx:
+    Type: AWS::Route53::RecordSet
+    Properties: {HostedZoneId: Z1, Name: !Ref Zone, Type: MX, ResourceRecords: ["10 inbound-smtp.eu-west-1.amazonaws.com"]}
+""",
+    )
+    assert by_id(inventory)["Example"].props["dmarc_policy"] == "quarantine"
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ("{EngagementMetrics: ENABLED}|{OptimizedSharedDelivery: ENABLED}", True),
+        ("{EngagementMetrics: ENABLED}|{OptimizedSharedDelivery: DISABLED}", False),
+        ("{EngagementMetrics: !Ref P}|{OptimizedSharedDelivery: ENABLED}", None),
+        ("{EngagementMetrics: !Ref P}|{OptimizedSharedDelivery: DISABLED}", False),
+    ],
+)
+def test_vdm_enabled_is_three_valued(tmp_path: Path, settings: str, expected: bool | None) -> None:
+    dashboard, guardian = settings.split("|")
+    inventory = read(
+        tmp_path,
+        f"""Parameters:
+  P: {{Type: String}}
+Resources:
+  Vdm:
+    Type: AWS::SES::VdmAttributes
+    Properties: {{DashboardAttributes: {dashboard}, GuardianAttributes: {guardian}}}
+""",
+    )
+    value = _account(inventory)["vdm_enabled"]
+    assert is_unknown(value) if expected is None else value is expected
+
+
+def test_vdm_enabled_across_the_templates_of_a_set(tmp_path: Path) -> None:
+    unknown = """Parameters:
+  P: {Type: String}
+Resources:
+  Vdm:
+    Type: AWS::SES::VdmAttributes
+    Properties: {DashboardAttributes: {EngagementMetrics: !Ref P}, GuardianAttributes: {OptimizedSharedDelivery: !Ref P}}
+"""
+    enabled = """Resources:
+  Vdm:
+    Type: AWS::SES::VdmAttributes
+    Properties: {DashboardAttributes: {EngagementMetrics: ENABLED}, GuardianAttributes: {OptimizedSharedDelivery: ENABLED}}
+"""
+    plain = "Resources:\n  Set: {Type: AWS::SES::ConfigurationSet}\n"
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "a.yaml").write_text(unknown)
+    (tmp_path / "one" / "b.yaml").write_text(plain)
+    (tmp_path / "two").mkdir()
+    (tmp_path / "two" / "a.yaml").write_text(unknown)
+    (tmp_path / "two" / "b.yaml").write_text(enabled)
+    one = read_cloudformation(tmp_path / "one", "one")
+    two = read_cloudformation(tmp_path / "two", "two")
+    assert is_unknown(_account(one)["vdm_enabled"])
+    assert _account(two)["vdm_enabled"] is True
+
+
+def test_event_destination_of_an_unknown_set_only_matters_where_it_could_add_types(tmp_path: Path) -> None:
+    inventory = read(
+        tmp_path,
+        """Parameters:
+  Which: {Type: String}
+  Named: {Type: String}
+Resources:
+  Covered:
+    Type: AWS::SES::ConfigurationSet
+    Properties: {Name: covered}
+  CoveredFeedback:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Properties:
+      ConfigurationSetName: covered
+      EventDestination: {Enabled: true, MatchingEventTypes: [bounce, complaint], SnsDestination: {TopicARN: arn}}
+  Bare:
+    Type: AWS::SES::ConfigurationSet
+    Properties: {Name: bare}
+  Unnamed:
+    Type: AWS::SES::ConfigurationSet
+    Properties: {Name: !Ref Named}
+  Somewhere:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Properties:
+      ConfigurationSetName: !Ref Which
+      EventDestination: {Enabled: true, MatchingEventTypes: [complaint], SnsDestination: {TopicARN: arn}}
+  SomewhereDisabled:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Properties:
+      ConfigurationSetName: !Ref Which
+      EventDestination: {Enabled: false, MatchingEventTypes: [delivery], SnsDestination: {TopicARN: arn}}
+  ByLiteral:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Properties:
+      ConfigurationSetName: not-in-this-template
+      EventDestination: {Enabled: true, MatchingEventTypes: [reject], SnsDestination: {TopicARN: arn}}
+""",
+    )
+    resources = by_id(inventory)
+    assert resources["Covered"].props["enabled_event_types"] == ["BOUNCE", "COMPLAINT"]
+    bare = resources["Bare"].props["enabled_event_types"]
+    assert is_unknown(bare) and "configuration set is unknown" in bare.reason and "Which" in bare.reason
+    # The literal name matches no set: it may be the one whose Name is unresolved, not "bare".
+    assert [d["name"] for d in resources["Bare"].props["event_destinations"]] == ["Somewhere"]
+    assert [d["name"] for d in resources["Unnamed"].props["event_destinations"]] == ["Somewhere", "ByLiteral"]
+
+
+def test_enabled_destination_with_an_unknown_event_type_is_unknown(tmp_path: Path) -> None:
+    inventory = read(
+        tmp_path,
+        """Parameters:
+  Extra: {Type: String}
+Resources:
+  Set:
+    Type: AWS::SES::ConfigurationSet
+  Feedback:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Properties:
+      ConfigurationSetName: !Ref Set
+      EventDestination: {Enabled: true, MatchingEventTypes: [bounce, !Ref Extra], SnsDestination: {TopicARN: arn}}
+""",
+    )
+    assert is_unknown(by_id(inventory)["Set"].props["enabled_event_types"])
+
+
+def test_alarm_actions_count_unknown_values_but_not_maybe_absent_ones(tmp_path: Path) -> None:
+    inventory = read(
+        tmp_path,
+        """Parameters:
+  TopicArn: {Type: String}
+Conditions:
+  Prod: !Equals [!Ref "AWS::AccountId", "111111111111"]
+Resources:
+  Set: {Type: AWS::SES::ConfigurationSet}
+  FromParameter:
+    Type: AWS::CloudWatch::Alarm
+    Properties: {AlarmActions: [!Ref TopicArn]}
+  OnlyInProd:
+    Type: AWS::CloudWatch::Alarm
+    Properties: {AlarmActions: [!If [Prod, !Ref TopicArn, !Ref "AWS::NoValue"]]}
+""",
+    )
+    alarms = {a["name"]: a for a in _account(inventory)["alarms"]}
+    assert alarms["FromParameter"]["actions"] == 1
+    assert is_unknown(alarms["OnlyInProd"]["actions"])
+
+
+def test_address_identity_from_a_parameter_says_why_its_domain_is_unknown(tmp_path: Path) -> None:
+    inventory = read(
+        tmp_path,
+        """Parameters:
+  Sender: {Type: String}
+Resources:
+  Address:
+    Type: AWS::SES::EmailIdentity
+    Properties: {EmailIdentity: !Ref Sender}
+""",
+    )
+    present = by_id(inventory)["Address"].props["domain_identity_present"]
+    assert is_unknown(present) and "Sender" in present.reason

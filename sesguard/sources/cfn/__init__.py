@@ -8,7 +8,7 @@ from typing import Any
 
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
 from sesguard.sources.cfn.exposure import literal_credentials, secret_exposures
-from sesguard.sources.cfn.normalize import SOURCE, TemplateFacts, TemplateNormalizer
+from sesguard.sources.cfn.normalize import SOURCE, TemplateFacts, TemplateNormalizer, any_true
 from sesguard.sources.cfn.reader import decode_file, looks_like_template, template_files
 
 __all__ = ["read_cloudformation", "read_template", "set_resources"]
@@ -136,7 +136,8 @@ def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None)
             continue
         inventory.resources.extend(facts.resources)
         totals.alarms.extend(facts.alarms)
-        totals.vdm_enabled = totals.vdm_enabled or facts.vdm_enabled
+        # Three-valued: one template enabling VDM is enough; else one that may enable it is Unknown.
+        totals.vdm_enabled = any_true([totals.vdm_enabled, facts.vdm_enabled])
         totals.ses_resource_count += facts.ses_resource_count
         exposures.extend(secret_exposures(decoded.template, shown))
         credentials.extend(literal_credentials(decoded.template, shown))

@@ -1,8 +1,17 @@
-"""Turning one decoded CloudFormation template into normalized resources (docs/model.md)."""
+"""Turning one decoded CloudFormation template into normalized resources (docs/model.md).
+
+Fail closed: a value the resolver could not determine (:class:`~sesguard.model.Unknown`) stays
+Unknown in the property it decides, whatever its shape: a whole block (``EventDestination: !If
+...``), a list (``AlarmActions: !If ...``) or an item. It is never tested for truth, never taken for
+absent, and never dropped: a link whose target cannot be resolved (``Users: [!Ref UserNameParameter]``)
+reaches every resource it may designate as an Unknown. One unreadable value makes the affected
+properties Unknown (error rows), never the whole template.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -18,7 +27,7 @@ from sesguard.model import (
     is_unknown,
 )
 from sesguard.sources.cfn.reader import keyed_lines
-from sesguard.sources.cfn.resolve import Resolver, ResourceRef
+from sesguard.sources.cfn.resolve import MaybeAbsent, Resolver, ResourceRef
 
 SOURCE: Final = "cfn"
 EASY_DKIM_DEFAULT_KEY: Final = "RSA_2048_BIT"
@@ -30,6 +39,7 @@ NAME_PROPERTIES: Final = {
     "AWS::SES::ConfigurationSet": "Name",
     "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
 }
+DMARC_PREFIX: Final = "_dmarc."
 
 
 @dataclass
@@ -38,11 +48,57 @@ class TemplateFacts:
 
     resources: list[Resource] = field(default_factory=list)
     alarms: list[dict[str, Any]] = field(default_factory=list)
-    vdm_enabled: bool = False
+    vdm_enabled: bool | Unknown = False
     ses_resource_count: int = 0
 
 
-def _get(props: Mapping[str, Any], *path: str, default: Any = None) -> Any:
+def any_true(values: Iterable[bool | Unknown]) -> bool | Unknown:
+    """Three-valued OR: any True is True, else any Unknown is (the first) Unknown, else False."""
+    unknown: Unknown | None = None
+    for value in values:
+        if isinstance(value, Unknown):
+            unknown = value if unknown is None else unknown
+        elif value:
+            return True
+    return unknown if unknown is not None else False
+
+
+def all_true(values: Iterable[bool | Unknown]) -> bool | Unknown:
+    """Three-valued AND: any False is False, else any Unknown is (the first) Unknown, else True."""
+    unknown: Unknown | None = None
+    for value in values:
+        if isinstance(value, Unknown):
+            unknown = value if unknown is None else unknown
+        elif not value:
+            return False
+    return unknown if unknown is not None else True
+
+
+class _UnknownProperties(Mapping[str, Any]):
+    """The ``Properties`` of a resource that resolve to Unknown as a whole (``Properties: !If ...``):
+    every property is that Unknown."""
+
+    def __init__(self, unknown: Unknown) -> None:
+        self.unknown = unknown
+
+    def __getitem__(self, key: str) -> Any:
+        return self.unknown
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+Props = Mapping[str, Any]
+
+
+def _get(props: Any, *path: str, default: Any = None) -> Any:
+    """The value at ``path`` in nested blocks; an Unknown block on the way is the answer."""
     current: Any = props
     for part in path:
         if is_unknown(current):
@@ -53,9 +109,24 @@ def _get(props: Mapping[str, Any], *path: str, default: Any = None) -> Any:
     return current
 
 
-def _items(value: Any) -> list[Any]:
-    """A list property's items; anything else (absent, a Ref, Unknown) gives no items."""
-    return list(value) if isinstance(value, list) else []
+def _block(value: Any, what: str) -> Any:
+    """A property that is an object: absent is an empty block, an Unknown stays Unknown."""
+    if value is None:
+        return {}
+    if isinstance(value, Mapping) or is_unknown(value):
+        return value
+    return Unknown(f"{what} is not an object")
+
+
+def _list(value: Any, what: str) -> list[Any] | Unknown:
+    """A list property's items: absent is no items, an Unknown list stays Unknown (never "no items")."""
+    if value is None:
+        return []
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, list):
+        return list(value)
+    return Unknown(f"{what} is not a list")
 
 
 def _upper(value: Any) -> Any:
@@ -73,6 +144,35 @@ def _bool(value: Any, default: bool) -> Any:
     return Unknown(f"{value!r} is not a boolean")
 
 
+def _is_enabled(value: Any) -> bool | Unknown:
+    """``ENABLED`` (VdmAttributes), Unknown when unresolved, else False."""
+    if isinstance(value, Unknown):
+        return value
+    return isinstance(value, str) and value.upper() == "ENABLED"
+
+
+@dataclass
+class _Candidates:
+    """The resources of one kind a name or Ref may designate.
+
+    ``names``: logical ID -> the name a literal must equal (the resolved name property, else the
+    logical ID); ``unresolved``: logical IDs whose name property cannot be resolved -> why (a literal
+    that names no other resource may be theirs).
+    """
+
+    names: dict[str, Any] = field(default_factory=dict)
+    unresolved: dict[str, Unknown] = field(default_factory=dict)
+
+
+@dataclass
+class _Targets:
+    """What a link designates: certainly (``certain``), or perhaps (``maybe``, with the reason)."""
+
+    certain: list[str] = field(default_factory=list)
+    maybe: list[str] = field(default_factory=list)
+    why: Unknown | None = None
+
+
 class TemplateNormalizer:
     """Normalizes the resources of one template file."""
 
@@ -84,11 +184,16 @@ class TemplateNormalizer:
         raw = template.get("Resources")
         self.raw_resources: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         self.lines = keyed_lines(self.raw_resources)
-        self.resolved: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.resolved: dict[str, tuple[str, Props]] = {}
         for logical_id, body in self.raw_resources.items():
             if isinstance(body, Mapping) and isinstance(body.get("Type"), str):
-                props = self.resolver.resolve(body.get("Properties") or {})
-                self.resolved[str(logical_id)] = (body["Type"], props if isinstance(props, dict) else {})
+                raw_props = body.get("Properties")
+                props = self.resolver.resolve(raw_props if raw_props is not None else {})
+                if isinstance(props, Unknown):
+                    props = _UnknownProperties(Unknown(f"Properties of {logical_id}: {props.reason}"))
+                elif not isinstance(props, Mapping):
+                    props = _UnknownProperties(Unknown(f"Properties of {logical_id} is not an object"))
+                self.resolved[str(logical_id)] = (body["Type"], props)
 
     # --- names and links -------------------------------------------------------------------
     def name_of(self, value: Any) -> Any:
@@ -103,10 +208,65 @@ class TemplateNormalizer:
             return name if isinstance(name, str) else value.logical_id
         return value
 
+    def candidates(self, *types: str) -> _Candidates:
+        """The resources of ``types`` that links may designate, by logical ID."""
+        found = _Candidates()
+        for logical_id, props in self.of_type(*types):
+            found.names[logical_id] = self.name_of(ResourceRef(logical_id))
+            own = props.get(NAME_PROPERTIES.get(self.resolved[logical_id][0], ""))
+            if isinstance(own, Unknown):
+                found.unresolved[logical_id] = own
+            elif own is not None and not isinstance(own, str):
+                found.unresolved[logical_id] = Unknown(f"the name of {logical_id} is not a string")
+        return found
+
+    def targets(self, value: Any, candidates: _Candidates) -> _Targets:
+        """The candidates a link (a Ref or a name) designates.
+
+        A Ref to a candidate designates it; a literal designates the candidates of that name, or, when
+        none has it, perhaps those whose name cannot be resolved; an unresolvable link perhaps any.
+        """
+        if (
+            isinstance(value, ResourceRef)
+            and value.logical_id in candidates.names
+            and value.attribute in (None, "Arn")
+        ):
+            return _Targets(certain=[value.logical_id])
+        name = self.name_of(value)
+        if isinstance(name, str):
+            certain = [lid for lid, known in candidates.names.items() if known == name]
+            if certain:
+                return _Targets(certain=certain)
+            if not candidates.unresolved:
+                return _Targets()  # a resource defined outside this template
+            first = next(iter(candidates.unresolved.values()))
+            why = Unknown(f"{name!r} may be the unresolved name ({first.reason})")
+            return _Targets(maybe=list(candidates.unresolved), why=why)
+        if isinstance(name, Unknown):
+            why = name
+        else:
+            why = Unknown("no name is given" if name is None else f"{name!r} is not a name")
+        return _Targets(maybe=list(candidates.names), why=why)
+
+    def targets_of_list(self, value: Any, candidates: _Candidates, what: str) -> _Targets:
+        """The candidates a list of links designates (an Unknown list: perhaps any of them)."""
+        items = _list(value, what)
+        if isinstance(items, Unknown):
+            return _Targets(maybe=list(candidates.names), why=items)
+        found = _Targets()
+        for item in items:
+            one = self.targets(item, candidates)
+            found.certain.extend(lid for lid in one.certain if lid not in found.certain)
+            found.maybe.extend(lid for lid in one.maybe if lid not in found.maybe)
+            if one.why is not None and found.why is None:
+                found.why = one.why
+        found.maybe = [lid for lid in found.maybe if lid not in found.certain]
+        return found
+
     def location(self, logical_id: str) -> Location:
         return Location(file=self.file, line=self.lines.get(logical_id))
 
-    def of_type(self, *types: str) -> list[tuple[str, dict[str, Any]]]:
+    def of_type(self, *types: str) -> list[tuple[str, Props]]:
         return [(lid, props) for lid, (rtype, props) in self.resolved.items() if rtype in types]
 
     # --- the whole template ----------------------------------------------------------------
@@ -120,9 +280,14 @@ class TemplateNormalizer:
         facts.resources.extend(self._receipt_rules())
         facts.resources.extend(self._principals())
         facts.alarms = self._alarms()
-        facts.vdm_enabled = any(
-            _upper(_get(p, "DashboardAttributes", "EngagementMetrics")) == "ENABLED"
-            and _upper(_get(p, "GuardianAttributes", "OptimizedSharedDelivery")) == "ENABLED"
+        # VDM is on when one VdmAttributes enables both the dashboard and the guardian.
+        facts.vdm_enabled = any_true(
+            all_true(
+                [
+                    _is_enabled(_get(p, "DashboardAttributes", "EngagementMetrics")),
+                    _is_enabled(_get(p, "GuardianAttributes", "OptimizedSharedDelivery")),
+                ]
+            )
             for _, p in self.of_type("AWS::SES::VdmAttributes")
         )
         return facts
@@ -140,41 +305,42 @@ class TemplateNormalizer:
 
     # --- SES ----------------------------------------------------------------------------------
     def _configuration_sets(self) -> list[Resource]:
-        destinations: dict[Any, list[dict[str, Any]]] = {}
+        sets = self.candidates("AWS::SES::ConfigurationSet")
+        destinations: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for logical_id, props in self.of_type("AWS::SES::ConfigurationSetEventDestination"):
-            owner = self.name_of(props.get("ConfigurationSetName"))
-            dest = props.get("EventDestination") or {}
+            dest = _block(props.get("EventDestination"), "EventDestination")
+            name = _get(dest, "Name", default=logical_id)
             entry = {
-                "name": _get(dest, "Name", default=logical_id),
+                "name": name if isinstance(name, str) else logical_id,
                 "enabled": _bool(_get(dest, "Enabled"), False),
                 "event_types": _event_types(_get(dest, "MatchingEventTypes", default=[])),
                 "target": _target(dest),
                 "line": self.lines.get(logical_id),
             }
-            key = owner if not is_unknown(owner) else "<unknown>"
-            destinations.setdefault(key, []).append(entry)
+            owners = self.targets(props.get("ConfigurationSetName"), sets)
+            for owner in owners.certain:
+                destinations[owner].append(entry)
+            if owners.why is not None and entry["enabled"] is not False:
+                # It may be one of these sets' destinations: it counts for them only perhaps.
+                maybe = {
+                    **entry,
+                    "enabled": Unknown(
+                        f"its configuration set is unknown ({owners.why.reason}); it may be this one"
+                    ),
+                }
+                for owner in owners.maybe:
+                    destinations[owner].append(maybe)
         found = []
         for logical_id, props in self.of_type("AWS::SES::ConfigurationSet"):
-            name = self.name_of(ResourceRef(logical_id))
             suppression = _get(props, "SuppressionOptions", "SuppressedReasons")
-            own = list(destinations.get(name, []))
-            if "<unknown>" in destinations:
-                own.append(
-                    {
-                        "name": "?",
-                        "enabled": Unknown("an event destination's configuration set is unknown"),
-                        "event_types": [],
-                        "target": None,
-                    }
-                )
             found.append(
                 self._resource(
                     CONFIGURATION_SET,
                     logical_id,
                     "AWS::SES::ConfigurationSet",
                     {
-                        "name": name,
-                        "event_destinations": own,
+                        "name": self.name_of(ResourceRef(logical_id)),
+                        "event_destinations": destinations.get(logical_id, []),
                         "tls_policy": _upper(_get(props, "DeliveryOptions", "TlsPolicy", default="OPTIONAL")),
                         "reputation_metrics_enabled": _bool(
                             _get(props, "ReputationOptions", "ReputationMetricsEnabled"), False
@@ -188,7 +354,7 @@ class TemplateNormalizer:
 
     def _identities(self) -> list[Resource]:
         found = []
-        records = self._dmarc_records()
+        records, unnamed = self._dmarc_records()
         for logical_id, props in self.of_type("AWS::SES::EmailIdentity"):
             identity = props.get("EmailIdentity")
             if is_unknown(identity) or not isinstance(identity, str):
@@ -200,11 +366,16 @@ class TemplateNormalizer:
                 identity_type, domain = "EMAIL_ADDRESS", identity.rsplit("@", 1)[1]
             else:
                 identity_type, domain = "DOMAIN", identity
-            signing = props.get("DkimSigningAttributes") or {}
-            byodkim = isinstance(signing, Mapping) and "DomainSigningPrivateKey" in signing
-            next_length = _get(signing, "NextSigningKeyLength", default=EASY_DKIM_DEFAULT_KEY)
+            signing = _block(props.get("DkimSigningAttributes"), "DkimSigningAttributes")
+            if isinstance(signing, Unknown):
+                origin: Any = signing  # Easy DKIM or BYODKIM: cannot be told
+                next_length: Any = signing
+            elif "DomainSigningPrivateKey" in signing:
+                origin, next_length = "EXTERNAL", None
+            else:
+                origin = "AWS_SES"
+                next_length = _upper(_get(signing, "NextSigningKeyLength", default=EASY_DKIM_DEFAULT_KEY))
             config_set = self.name_of(_get(props, "ConfigurationSetAttributes", "ConfigurationSetName"))
-            dmarc = records.get(domain.lower().rstrip(".")) if isinstance(domain, str) else None
             found.append(
                 self._resource(
                     EMAIL_IDENTITY,
@@ -215,12 +386,12 @@ class TemplateNormalizer:
                         "identity_type": identity_type,
                         "domain": domain,
                         "dkim_signing_enabled": _bool(_get(props, "DkimAttributes", "SigningEnabled"), True),
-                        "dkim_origin": "EXTERNAL" if byodkim else "AWS_SES",
+                        "dkim_origin": origin,
                         "dkim_key_length": None,
-                        "dkim_next_key_length": None if byodkim else _upper(next_length),
+                        "dkim_next_key_length": next_length,
                         "mail_from_domain": _get(props, "MailFromAttributes", "MailFromDomain"),
                         "dmarc_checked": True,
-                        "dmarc_policy": dmarc,
+                        "dmarc_policy": _dmarc_policy(domain, records, unnamed),
                         "default_configuration_set": config_set,
                         "notification_topics": {"BOUNCE": None, "COMPLAINT": None, "DELIVERY": None},
                         "policies": [],
@@ -229,35 +400,49 @@ class TemplateNormalizer:
             )
         return found
 
-    def _dmarc_records(self) -> dict[str, Any]:
-        """``p=`` of ``_dmarc.<domain>`` TXT records in the template, by domain."""
+    def _dmarc_records(self) -> tuple[dict[str, Any], list[tuple[str | None, Any, str]]]:
+        """``p=`` of ``_dmarc.<domain>`` TXT records in the template, by domain; and the records that
+        may be DMARC records of some domain (name or type unresolved): (domain or None for any
+        domain, their ``p=``, why they are uncertain)."""
         found: dict[str, Any] = {}
-        record_sets = self.of_type("AWS::Route53::RecordSet")
-        for _, group in self.of_type("AWS::Route53::RecordSetGroup"):
-            record_sets.extend(("", r) for r in _items(group.get("RecordSets")) if isinstance(r, dict))
-        for _, props in record_sets:
-            name = props.get("Name")
-            if (
-                not isinstance(name, str)
-                or not name.lower().startswith("_dmarc.")
-                or props.get("Type") != "TXT"
+        uncertain: list[tuple[str | None, Any, str]] = []
+        record_sets: list[tuple[str, Any]] = list(self.of_type("AWS::Route53::RecordSet"))
+        for logical_id, group in self.of_type("AWS::Route53::RecordSetGroup"):
+            items = _list(group.get("RecordSets"), "RecordSets")
+            if isinstance(items, Unknown):
+                uncertain.append(
+                    (None, items, f"the records of {logical_id} cannot be resolved ({items.reason})")
+                )
+                continue
+            record_sets.extend((logical_id, r) for r in items)
+        for logical_id, record in record_sets:
+            if not isinstance(record, Mapping):
+                reason = record.reason if isinstance(record, Unknown) else "not an object"
+                uncertain.append(
+                    (None, Unknown(reason), f"a record of {logical_id} cannot be resolved ({reason})")
+                )
+                continue
+            name, rtype = record.get("Name"), record.get("Type")
+            if (isinstance(name, str) and not name.lower().startswith(DMARC_PREFIX)) or (
+                isinstance(rtype, str) and rtype != "TXT"
             ):
                 continue
-            values = _items(props.get("ResourceRecords"))
-            text = " ".join(str(v) for v in values if isinstance(v, str)).strip('"')
-            policy: Any = None
-            if "v=DMARC1" in text.replace(" ", ""):
-                tags = dict(t.strip().split("=", 1) for t in text.replace('"', "").split(";") if "=" in t)
-                policy = tags.get("p", "").strip().lower() or None
-            elif any(is_unknown(v) for v in values):
-                policy = Unknown("the DMARC record's value cannot be resolved")
-            found[name[len("_dmarc.") :].lower().rstrip(".")] = policy
-        return found
+            policy = _dmarc_value(record.get("ResourceRecords"))
+            if isinstance(name, str) and rtype == "TXT":
+                found[name[len(DMARC_PREFIX) :].lower().rstrip(".")] = policy
+            elif isinstance(name, str):
+                why = rtype.reason if isinstance(rtype, Unknown) else "it is not a string"
+                domain = name[len(DMARC_PREFIX) :].lower().rstrip(".")
+                uncertain.append((domain, policy, f"the type of record {logical_id} is unknown ({why})"))
+            else:
+                why = name.reason if isinstance(name, Unknown) else "it is not a string"
+                uncertain.append((None, policy, f"the name of TXT record {logical_id} is unknown ({why})"))
+        return found, uncertain
 
     def _receipt_rules(self) -> list[Resource]:
         found = []
         for logical_id, props in self.of_type("AWS::SES::ReceiptRule"):
-            rule = props.get("Rule") or {}
+            rule = _block(props.get("Rule"), "Rule")
             found.append(
                 self._resource(
                     RECEIPT_RULE,
@@ -278,10 +463,13 @@ class TemplateNormalizer:
         alarms = []
         for logical_id, props in self.of_type("AWS::CloudWatch::Alarm"):
             namespace, metric = props.get("Namespace"), props.get("MetricName")
-            for query in _items(props.get("Metrics")):
+            queries = _list(props.get("Metrics"), "Metrics")
+            for query in [queries] if isinstance(queries, Unknown) else queries:
                 stat = _get(query, "MetricStat", "Metric")
-                if isinstance(stat, Mapping) and namespace is None:
+                if namespace is None and isinstance(stat, Mapping):
                     namespace, metric = stat.get("Namespace"), stat.get("MetricName")
+                elif namespace is None and isinstance(stat, Unknown):
+                    namespace = metric = stat  # this query may be the watched metric
             threshold = props.get("Threshold")
             try:
                 threshold = (
@@ -289,7 +477,6 @@ class TemplateNormalizer:
                 )
             except (TypeError, ValueError):
                 threshold = Unknown(f"threshold {threshold!r} is not a number")
-            actions = props.get("AlarmActions") or []
             alarms.append(
                 {
                     "name": props.get("AlarmName", logical_id),
@@ -297,7 +484,7 @@ class TemplateNormalizer:
                     "metric_name": metric,
                     "threshold": threshold,
                     "comparison": props.get("ComparisonOperator"),
-                    "actions": len(actions) if isinstance(actions, list) else actions,
+                    "actions": _count(props.get("AlarmActions"), "AlarmActions"),
                     "actions_enabled": _bool(props.get("ActionsEnabled"), True),
                     "file": self.file,
                     "line": self.lines.get(logical_id),
@@ -307,39 +494,49 @@ class TemplateNormalizer:
 
     # --- IAM ----------------------------------------------------------------------------------
     def _principals(self) -> list[Resource]:
-        attachments = self._policy_attachments()
-        memberships = self._group_memberships()
-        keys = self._access_keys()
+        kinds = {kind: self.candidates(rtype) for rtype, kind in PRINCIPAL_TYPES.items()}
+        attachments = self._policy_attachments(kinds)
+        memberships = self._group_memberships(kinds["user"])
+        keys = self._access_keys(kinds["user"])
         found = []
         for logical_id, props in self.of_type(*PRINCIPAL_TYPES):
             rtype = self.resolved[logical_id][0]
             kind = PRINCIPAL_TYPES[rtype]
-            name = self.name_of(ResourceRef(logical_id))
-            documents = [
-                {
-                    "origin": f"inline:{_get(p, 'PolicyName', default='?')}",
-                    "document": _get(p, "PolicyDocument"),
-                }
-                for p in _items(props.get("Policies"))
-                if isinstance(p, Mapping)
-            ]
+            documents: list[dict[str, Any]] = []
+            inline = _list(props.get("Policies"), "Policies")
+            for policy in [inline] if isinstance(inline, Unknown) else inline:
+                if isinstance(policy, Mapping):
+                    documents.append(
+                        {
+                            "origin": f"inline:{_get(policy, 'PolicyName', default='?')}",
+                            "document": _get(policy, "PolicyDocument"),
+                        }
+                    )
+                else:
+                    reason = policy.reason if isinstance(policy, Unknown) else "not an object"
+                    documents.append({"origin": "inline:?", "document": Unknown(f"inline policy: {reason}")})
             attached_names: list[Any] = []
-            for arn in _items(props.get("ManagedPolicyArns")):
+            arns = _list(props.get("ManagedPolicyArns"), "ManagedPolicyArns")
+            for arn in [arns] if isinstance(arns, Unknown) else arns:
                 document, label = self._managed_document(arn)
                 documents.append({"origin": f"managed:{label}", "document": document})
-                attached_names.append(label)
-            for entry in attachments.get((kind, name), []):
-                documents.append(entry)
-            groups = _items(props.get("Groups")) if kind == "user" else []
-            groups = [self.name_of(g) for g in groups] + memberships.get(name, [])
+                attached_names.append(arn if isinstance(arn, Unknown) else label)
+            documents.extend(attachments.get(logical_id, []))
+            groups: list[Any] = []
+            if kind == "user":
+                own_groups = _list(props.get("Groups"), "Groups")
+                groups = (
+                    [own_groups] if isinstance(own_groups, Unknown) else [self.name_of(g) for g in own_groups]
+                )
+                groups += memberships.get(logical_id, [])
             principal: dict[str, Any] = {
                 "principal_type": kind,
-                "name": name,
+                "name": self.name_of(ResourceRef(logical_id)),
                 "policy_documents": documents,
                 "attached_policy_names": attached_names,
                 "groups": groups,
-                "access_keys": keys.get(name, []) if kind == "user" else [],
-                "console_password": kind == "user" and props.get("LoginProfile") is not None,
+                "access_keys": keys.get(logical_id, []) if kind == "user" else [],
+                "console_password": _console_password(props.get("LoginProfile")) if kind == "user" else False,
             }
             found.append(self._resource(IAM_PRINCIPAL, logical_id, rtype, principal))
         return found
@@ -355,38 +552,128 @@ class TemplateNormalizer:
             if document is not None:
                 return document, name or arn
             return Unknown(f"managed policy {arn} is not defined in this template"), name or arn
+        if isinstance(arn, Unknown):
+            return Unknown(f"managed policy cannot be resolved: {arn.reason}"), "?"
         return Unknown(f"managed policy {arn} cannot be resolved"), str(arn)
 
-    def _policy_attachments(self) -> dict[tuple[str, Any], list[dict[str, Any]]]:
-        """Documents of AWS::IAM::Policy / ManagedPolicy, by the (kind, name) they attach to."""
-        found: dict[tuple[str, Any], list[dict[str, Any]]] = {}
+    def _policy_attachments(self, kinds: Mapping[str, _Candidates]) -> dict[str, list[dict[str, Any]]]:
+        """Documents of AWS::IAM::Policy / ManagedPolicy, by the logical ID of the principal they
+        attach to; a principal they may attach to (the target cannot be resolved) gets an Unknown
+        document instead."""
+        found: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for logical_id, props in self.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-            entry = {"origin": f"policy:{logical_id}", "document": props.get("PolicyDocument")}
+            origin = f"policy:{logical_id}"
             for kind, key in (("user", "Users"), ("group", "Groups"), ("role", "Roles")):
-                for target in _items(props.get(key)):
-                    found.setdefault((kind, self.name_of(target)), []).append(entry)
+                targets = self.targets_of_list(props.get(key), kinds[kind], key)
+                for principal in targets.certain:
+                    found[principal].append({"origin": origin, "document": props.get("PolicyDocument")})
+                if targets.why is None:
+                    continue
+                maybe = Unknown(
+                    f"policy {logical_id} is attached to a {kind} that cannot be resolved "
+                    f"({targets.why.reason}); it may be this one"
+                )
+                for principal in targets.maybe:
+                    found[principal].append({"origin": origin, "document": maybe})
         return found
 
-    def _group_memberships(self) -> dict[Any, list[Any]]:
-        found: dict[Any, list[Any]] = {}
-        for _, props in self.of_type("AWS::IAM::UserToGroupAddition"):
+    def _group_memberships(self, users: _Candidates) -> dict[str, list[Any]]:
+        """Groups of AWS::IAM::UserToGroupAddition, by user logical ID; a user they may add (the user
+        cannot be resolved) gets an Unknown group."""
+        found: dict[str, list[Any]] = defaultdict(list)
+        for logical_id, props in self.of_type("AWS::IAM::UserToGroupAddition"):
             group = self.name_of(props.get("GroupName"))
-            for user in _items(props.get("Users")):
-                found.setdefault(self.name_of(user), []).append(group)
+            targets = self.targets_of_list(props.get("Users"), users, "Users")
+            for user in targets.certain:
+                found[user].append(group)
+            if targets.why is None:
+                continue
+            maybe = Unknown(
+                f"{logical_id} adds a user that cannot be resolved ({targets.why.reason}) to group "
+                f"{group}; it may be this one"
+            )
+            for user in targets.maybe:
+                found[user].append(maybe)
         return found
 
-    def _access_keys(self) -> dict[Any, list[dict[str, Any]]]:
-        found: dict[Any, list[dict[str, Any]]] = {}
+    def _access_keys(self, users: _Candidates) -> dict[str, list[dict[str, Any]]]:
+        """Access keys by user logical ID; a user a key may belong to (its UserName cannot be
+        resolved) gets the key with an Unknown status."""
+        found: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for logical_id, props in self.of_type("AWS::IAM::AccessKey"):
-            found.setdefault(self.name_of(props.get("UserName")), []).append(
-                {
-                    "id": logical_id,
-                    "status": props.get("Status", "Active"),
-                    "created_at": None,
-                    "last_used_at": None,
-                }
-            )
+            key = {
+                "id": logical_id,
+                "status": props.get("Status", "Active"),
+                "created_at": None,
+                "last_used_at": None,
+            }
+            targets = self.targets(props.get("UserName"), users)
+            for user in targets.certain:
+                found[user].append(key)
+            status = key["status"]
+            if targets.why is None or (isinstance(status, str) and status.lower() != "active"):
+                continue
+            maybe = {
+                **key,
+                "status": Unknown(
+                    f"access key {logical_id} belongs to a user that cannot be resolved "
+                    f"({targets.why.reason}); it may be this one"
+                ),
+            }
+            for user in targets.maybe:
+                found[user].append(maybe)
         return found
+
+
+def _console_password(login_profile: Any) -> bool | Unknown:
+    """Whether a LoginProfile is there: an Fn::If with AWS::NoValue in a branch is Unknown."""
+    if isinstance(login_profile, MaybeAbsent):
+        return Unknown(f"LoginProfile: {login_profile.reason}")
+    return login_profile is not None
+
+
+def _count(value: Any, what: str) -> int | Unknown:
+    """The number of items of a list property; Unknown when the list, or whether an item is there
+    (an Fn::If with AWS::NoValue), cannot be resolved. An item with an unknown value still counts."""
+    items = _list(value, what)
+    if isinstance(items, Unknown):
+        return items
+    vanishing = next((i for i in items if isinstance(i, MaybeAbsent)), None)
+    return Unknown(f"{what}: {vanishing.reason}") if vanishing is not None else len(items)
+
+
+def _dmarc_value(records: Any) -> Any:
+    """The ``p=`` of a TXT record's values: None when it is not a DMARC record, Unknown when unresolved."""
+    values = _list(records, "ResourceRecords")
+    if isinstance(values, Unknown):
+        return Unknown(f"the DMARC record's value cannot be resolved ({values.reason})")
+    text = " ".join(str(v) for v in values if isinstance(v, str)).strip('"')
+    if "v=DMARC1" in text.replace(" ", ""):
+        tags = dict(t.strip().split("=", 1) for t in text.replace('"', "").split(";") if "=" in t)
+        return tags.get("p", "").strip().lower() or None
+    if any(is_unknown(v) for v in values):
+        return Unknown("the DMARC record's value cannot be resolved")
+    return None
+
+
+def _dmarc_policy(
+    domain: Any, records: Mapping[str, Any], uncertain: list[tuple[str | None, Any, str]]
+) -> Any:
+    """The DMARC ``p=`` of a domain: its record's, unless a record that may be ``_dmarc.<domain>``
+    (name or type unresolved) could say something else."""
+    if isinstance(domain, Unknown):
+        return domain
+    if not isinstance(domain, str):
+        return Unknown("the identity's domain is not a string")
+    key = domain.lower().rstrip(".")
+    policy = records.get(key)
+    for where, other, why in uncertain:
+        if where not in (None, key) or other is None:
+            continue  # another domain's record, or not a DMARC record at all
+        if isinstance(policy, str) and other == policy:
+            continue  # says the same
+        return Unknown(f"{why}; it may be {DMARC_PREFIX}{key}")
+    return policy
 
 
 def _event_types(value: Any) -> Any:
@@ -397,7 +684,9 @@ def _event_types(value: Any) -> Any:
     return [_upper(v) for v in value]
 
 
-def _target(destination: Any) -> str | None:
+def _target(destination: Any) -> Any:
+    if isinstance(destination, Unknown):
+        return destination
     for key, label in (
         ("SnsDestination", "sns"),
         ("EventBridgeDestination", "eventbridge"),

@@ -49,6 +49,15 @@ class _Absent:
 ABSENT: Final = _Absent()
 
 
+@dataclass(frozen=True)
+class MaybeAbsent(Unknown):
+    """An ``Fn::If`` with ``AWS::NoValue`` in a branch: unknown, and possibly not there at all.
+
+    A plain :class:`Unknown` property or list item is there with an unknown value; this one may be
+    removed (a ``LoginProfile`` only in some stages, an alarm action only in prod).
+    """
+
+
 class Resolver:
     """Resolves values of one template."""
 
@@ -184,7 +193,10 @@ class Resolver:
         when_true, when_false = self.resolve(arg[1]), self.resolve(arg[2])
         if _same(when_true, when_false):
             return when_true
-        return Unknown(f"Fn::If on condition {arg[0]} gives different values in its branches")
+        reason = f"Fn::If on condition {arg[0]} gives different values in its branches"
+        if any(b is ABSENT or isinstance(b, MaybeAbsent) for b in (when_true, when_false)):
+            return MaybeAbsent(f"{reason} (in one it is AWS::NoValue)")
+        return Unknown(reason)
 
     def _select(self, arg: Any) -> Any:
         if not (isinstance(arg, list) and len(arg) == 2):
