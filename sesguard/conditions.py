@@ -230,6 +230,26 @@ def _quantify(kind: str, spec: Mapping[str, Any], data: Any, ctx: Context) -> Ou
     return Outcome(True)
 
 
+# Operators whose answer on the known elements of a list stays true whatever the unknown ones are
+# (more elements can only add), and those whose answer stays false.
+_MONOTONE_TRUE: Final = frozenset({"contains", "contains_all", "not_empty"})
+_MONOTONE_FALSE: Final = frozenset({"empty", "not_contains"})
+
+
+def _partly_known(op: str, observed: list[Any], expected: Any, label: str, ignore_case: bool) -> Outcome:
+    """A list with some unknown elements: decided by its known elements where they settle it."""
+    known = _fold([v for v in observed if not isinstance(v, Unknown)], ignore_case)
+    unknown = next(v for v in observed if isinstance(v, Unknown))
+    result = OPERATORS[op](known, expected)
+    if op in _MONOTONE_TRUE and result is True:
+        return Outcome(True, [f"{label}: {_show(known)} (and unknown values)"], observed, expected)
+    if op in _MONOTONE_FALSE and result is False:
+        phrase = OPERATOR_PHRASES[op]
+        wanted = phrase if op in VALUELESS_OPERATORS else f"{phrase}{_show(expected)}"
+        return Outcome(False, [f"{label}: {_show(known)} (and unknown values); expected {wanted}"], known, expected)
+    return Outcome(None, [f"{label} contains unknown values ({unknown.reason})"])
+
+
 def _element_name(element: Any, index: int) -> str:
     """How a failing list element is named in a message: its ``id`` or ``name``, else its position."""
     if isinstance(element, Mapping):
@@ -256,9 +276,9 @@ def _leaf(condition: Mapping[str, Any], data: Any, ctx: Context) -> Outcome:
         return Outcome(None, [f"{label} is not available from this source"])
     if is_unknown(observed):
         return Outcome(None, [f"{label} is unknown ({observed.reason})"])
-    if isinstance(observed, list) and any(isinstance(v, Unknown) for v in observed):
-        return Outcome(None, [f"{label} contains unknown values"])
     ignore_case = bool(condition.get("ignore_case", False))
+    if isinstance(observed, list) and any(isinstance(v, Unknown) for v in observed):
+        return _partly_known(op, observed, _fold(expected, ignore_case), label, ignore_case)
     result = OPERATORS[op](_fold(observed, ignore_case), _fold(expected, ignore_case))
     if result is None:
         return Outcome(None, [f"{label} is {_show(observed)}, which cannot be compared"])

@@ -36,7 +36,14 @@ def value(condition: dict[str, Any], data: dict[str, Any], ctx: Context = CTX) -
         ({"path": "a", "op": "empty"}, {"a": None}, True),
         ({"path": "a", "op": "is_true"}, {"a": None}, False),
         ({"path": "a.b", "op": "exists"}, {"a": {"b": 1}}, True),
-        ({"path": "a", "op": "contains", "value": "X"}, {"a": ["X", Unknown("y")]}, None),
+        ({"path": "a", "op": "contains", "value": "X"}, {"a": ["X", Unknown("y")]}, True),  # more can only add
+        ({"path": "a", "op": "contains", "value": "Z"}, {"a": ["X", Unknown("y")]}, None),
+        ({"path": "a", "op": "contains_all", "value": ["X"]}, {"a": ["x", Unknown("y")]}, None),
+        ({"path": "a", "op": "contains_all", "value": ["x"], "ignore_case": True}, {"a": ["X", Unknown("y")]}, True),
+        ({"path": "a", "op": "empty"}, {"a": ["X", Unknown("y")]}, False),
+        ({"path": "a", "op": "empty"}, {"a": [Unknown("y")]}, None),
+        ({"path": "a", "op": "not_contains", "value": "X"}, {"a": ["X", Unknown("y")]}, False),
+        ({"path": "a", "op": "eq", "value": ["X"]}, {"a": ["X", Unknown("y")]}, None),
     ],
 )
 def test_leaf(condition: dict[str, Any], data: dict[str, Any], expected: bool | None) -> None:
