@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +25,10 @@ REGIONS = "us-east-1,eu-west-1"
 pytest_plugins = ("pytester",)
 
 
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[LocalEndpoint]:
-    running = LocalEndpoint.running()
-    if running is not None:
-        yield running
-        return
-    with LocalEndpoint(port=0) as started:
-        yield started
+@pytest.fixture
+def endpoint(endpoint_server: LocalEndpoint) -> LocalEndpoint:
+    """The session's endpoint (tests/conftest.py)."""
+    return endpoint_server
 
 
 @pytest.fixture

@@ -14,17 +14,6 @@ from sesguard.sources.live import LiveOptions, collect_live
 from .live_support import FAST, HOME, Scan
 
 
-@pytest.fixture(scope="package")
-def endpoint_server() -> Iterator[LocalEndpoint]:
-    """One endpoint for the package (moto state is process-wide), shared if one already runs."""
-    running = LocalEndpoint.running()
-    if running is not None:
-        yield running
-        return
-    with LocalEndpoint() as endpoint:
-        yield endpoint
-
-
 @pytest.fixture
 def endpoint(
     endpoint_server: LocalEndpoint, monkeypatch: pytest.MonkeyPatch, tmp_path: Any

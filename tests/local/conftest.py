@@ -42,14 +42,9 @@ class ShapeChecker:
 
 
 @pytest.fixture(scope="session")
-def endpoint() -> Iterator[LocalEndpoint]:
-    """The endpoint, started once for the session (or the one another suite already started)."""
-    shared = LocalEndpoint.running()
-    if shared is not None:
-        yield shared
-        return
-    with LocalEndpoint(port=0) as ep:
-        yield ep
+def endpoint(endpoint_server: LocalEndpoint) -> LocalEndpoint:
+    """The session's endpoint (tests/conftest.py)."""
+    return endpoint_server
 
 
 @pytest.fixture
