@@ -9,11 +9,12 @@ from typing import Any
 
 from sesguard.findings_doc import FINDINGS_FORMAT as FORMAT
 from sesguard.findings_doc import FINDINGS_VERSION as FORMAT_VERSION
+from sesguard.policies import SEVERITIES as POLICY_SEVERITIES
 
 Doc = dict[str, Any]
 Row = Mapping[str, Any]
 
-SEVERITIES = ("critical", "high", "medium", "low", "info")
+SEVERITIES = tuple(reversed(POLICY_SEVERITIES))  # most severe first
 STATUSES = ("fail", "error", "waived", "skip", "pass")
 FAILING = frozenset({"fail", "error"})
 
