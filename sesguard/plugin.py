@@ -310,14 +310,26 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if ROW_FIXTURE not in metafunc.fixturenames:
         return
     state = metafunc.config.stash.get(STATE_KEY, None)
-    if state is None:
-        raise pytest.UsageError(
-            "sesguard: choose what to check: --templates PATH [PATH ...], --aws, or --inventory FILE"
-        )
+    if state is None:  # reported once collection is over (an exit inside a collector is a collection error)
+        metafunc.config.stash[NO_SOURCE_KEY] = True
+        metafunc.parametrize(ROW_FIXTURE, [], indirect=True)
+        return
     if state.inventory is None:
         _evaluate(metafunc.config, state)
     rows = sorted(state.findings, key=lambda f: f.id)
     metafunc.parametrize(ROW_FIXTURE, rows, ids=[f.id for f in rows], indirect=True)
+
+
+NO_SOURCE_KEY: Final = pytest.StashKey[bool]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The checks were collected without a source: a usage error (exit code 4)."""
+    if session.config.stash.get(NO_SOURCE_KEY, False):
+        pytest.exit(
+            "sesguard: choose what to check: --templates PATH [PATH ...], --aws, or --inventory FILE",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
 
 
 def _place(finding: Finding) -> str:
@@ -345,7 +357,10 @@ def _fix(finding: Finding) -> str:
 def describe(finding: Finding) -> str:
     """The failure text of a row: where, what, observed vs expected, and the fix."""
     head = f"{_place(finding)}: {finding.policy_id} [{finding.severity}] {finding.title}"
-    return f"{head}\n  {finding.resource.type} {finding.key}: {finding.message}\n{_fix(finding)}"
+    body = f"{head}\n  {finding.resource.type} {finding.key}: {finding.message}"
+    if finding.status == "error":
+        return f"{body}\nnot evaluated: make the value resolvable or the resource readable (see above), then run again"
+    return f"{body}\n{_fix(finding)}"
 
 
 @pytest.fixture

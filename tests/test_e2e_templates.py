@@ -280,7 +280,7 @@ def test_policy_id_must_match_its_file_name(pytester: pytest.Pytester, templates
 
 def test_no_source_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = run_checks(pytester)
-    assert result.ret != 0
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stdout.fnmatch_lines(["*choose what to check*"])
 
 
