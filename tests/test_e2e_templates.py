@@ -321,3 +321,21 @@ def test_report_formats_through_the_plugin(pytester: pytest.Pytester, templates:
     bad = run_checks(pytester, "--templates", str(templates), "--report-format", "pdf")
     assert bad.ret == pytest.ExitCode.USAGE_ERROR
     bad.stderr.fnmatch_lines(["*--report-format: unknown report format pdf*"])
+
+
+def test_last_failed_reruns_exactly_the_failing_rows(pytester: pytest.Pytester, templates: Path) -> None:
+    args = (
+        str(CHECKS),
+        "-p",
+        "sesguard.plugin",
+        "--templates",
+        str(templates),
+        "-o",
+        f"cache_dir={pytester.path / '.cache'}",
+    )
+    first = pytester.runpytest_subprocess(*args, "--report-dir", str(pytester.path / "first"))
+    failing = {r["id"] for r in findings(pytester.path / "first")["findings"] if r["fails_build"]}
+    again = pytester.runpytest_subprocess(*args, "--lf", "--report-dir", str(pytester.path / "again"))
+    assert first.ret == again.ret == 1
+    rerun = {r["id"] for r in findings(pytester.path / "again")["findings"]}
+    assert rerun == failing
