@@ -67,6 +67,48 @@ Resources:
       AlarmActions: [!Sub "arn:aws:sns:${{AWS::Region}}:${{AWS::AccountId}}:ops"]
 """
 
+TERRAFORM = """variable "domain" {{
+  default = "app{n}.example.com"
+}}
+
+resource "aws_sesv2_configuration_set" "set{n}" {{
+  configuration_set_name = "set-{n}"
+  delivery_options {{
+    tls_policy = "{tls}"
+  }}
+}}
+
+resource "aws_sesv2_configuration_set_event_destination" "dest{n}" {{
+  configuration_set_name = aws_sesv2_configuration_set.set{n}.configuration_set_name
+  event_destination_name = "feedback"
+  event_destination {{
+    enabled              = true
+    matching_event_types = ["BOUNCE", "COMPLAINT"]
+    sns_destination {{
+      topic_arn = "arn:aws:sns:us-east-1:111111111111:t{n}"
+    }}
+  }}
+}}
+
+resource "aws_sesv2_email_identity" "identity{n}" {{
+  email_identity         = var.domain
+  configuration_set_name = aws_sesv2_configuration_set.set{n}.configuration_set_name
+}}
+
+resource "aws_iam_user" "user{n}" {{
+  name = "sender-{n}"
+}}
+
+resource "aws_iam_user_policy" "send{n}" {{
+  user   = aws_iam_user.user{n}.name
+  policy = jsonencode({{ Statement = [{{ Effect = "Allow", Action = [{actions}], Resource = "*" }}] }})
+}}
+
+resource "aws_iam_access_key" "key{n}" {{
+  user = aws_iam_user.user{n}.name
+}}
+"""
+
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
@@ -88,10 +130,24 @@ print(json.dumps({"seconds": elapsed, "rows": len(rows), "resources": len(invent
 
 
 def generate(folder: Path, count: int) -> None:
+    """``count`` CloudFormation templates in ``folder``."""
     for n in range(count):
         actions = '"ses:SendRawEmail"' if n % 2 else '"ses:*"'
         tls = "REQUIRE" if n % 3 else "OPTIONAL"
         (folder / f"stack-{n:04d}.yaml").write_text(TEMPLATE.format(n=n, actions=actions, tls=tls))
+
+
+def generate_terraform(folder: Path, count: int, per_module: int = 10) -> None:
+    """``count`` Terraform files in modules of ``per_module`` files each."""
+    for n in range(count):
+        module = folder / f"module-{n // per_module:03d}"
+        module.mkdir(exist_ok=True)
+        actions = '"ses:SendRawEmail"' if n % 2 else '"ses:*"'
+        tls = "REQUIRE" if n % 3 else "OPTIONAL"
+        text = TERRAFORM.format(n=n, actions=actions, tls=tls)
+        if n % per_module:
+            text = text.split("\n\n", 1)[1]  # one variable per module
+        (module / f"ses-{n:04d}.tf").write_text(text)
 
 
 def measure(paths: list[Path]) -> dict[str, float]:
@@ -114,9 +170,14 @@ def main() -> int:
     if (CORPUS / "terraform").is_dir():
         cases.append(("corpus: Terraform (one set per file)", sorted((CORPUS / "terraform").glob("*.tf"))))
     with tempfile.TemporaryDirectory() as tmp:
-        generated = Path(tmp)
+        generated = Path(tmp) / "cfn"
+        generated.mkdir()
         generate(generated, args.count)
         cases.append((f"generated: {args.count} CloudFormation templates, one set", [generated]))
+        generated_tf = Path(tmp) / "tf"
+        generated_tf.mkdir()
+        generate_terraform(generated_tf, args.count)
+        cases.append((f"generated: {args.count} Terraform files in {args.count // 10} modules, one set", [generated_tf]))
         lines = [
             "| case | files | resources | rows | seconds | files/s | peak RSS MB |",
             "|---|---:|---:|---:|---:|---:|---:|",
