@@ -72,7 +72,7 @@ def generate(count: int, seed: int = 7) -> dict[str, Any]:
             "observed": None, "expected": None, "remediation": dict(REMEDIATION), "resource": resource,
             "waiver": waiver,
         })  # fmt: skip
-    rows.sort(key=lambda r: r["id"])
+    rows.sort(key=lambda r: str(r["id"]))
     rates = [
         {"account": a, "region": r, "enforcement_status": rng.choice(["HEALTHY"] * 9 + ["PROBATION"]),
          "bounce_rate": round(rng.uniform(0, 0.08), 4), "bounce_rate_at": "2026-11-28T02:00:00Z",

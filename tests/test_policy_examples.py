@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ POLICIES = load_policies()
 CASES = [(p, e) for p in POLICIES for e in p.examples]
 
 
-def _outcome(policy: Policy, example: dict[str, Any]) -> tuple[str, str, str]:
+def _outcome(policy: Policy, example: Mapping[str, Any]) -> tuple[str, str, str]:
     source = example.get("source", policy.sources[0])
     resource = Resource(
         type=policy.resource,

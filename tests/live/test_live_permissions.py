@@ -45,7 +45,7 @@ class Recorder:
 @pytest.fixture
 def recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
     found = Recorder()
-    original = botocore.client.BaseClient._make_api_call  # type: ignore[attr-defined]
+    original = botocore.client.BaseClient._make_api_call
 
     def record(self: Any, operation_name: str, api_params: Any) -> Any:
         if found.active:

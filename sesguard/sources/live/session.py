@@ -101,7 +101,8 @@ class AccountSession:
     @property
     def default_region(self) -> str | None:
         """The session's configured region (profile or environment), if any."""
-        return self.session.region_name
+        region: str | None = self.session.region_name
+        return region
 
     def client(self, service: str, region: str | None = None) -> Client:
         """The shared client of ``service`` in ``region`` (the session's region when None)."""
@@ -109,7 +110,7 @@ class AccountSession:
         with self._lock:
             found = self._clients.get(key)
             if found is None:
-                found = self.session.client(service, region_name=region, config=self._config)  # type: ignore[call-overload]
+                found = self.session.client(service, region_name=region, config=self._config)
                 self._counter.attach(found)
                 self._clients[key] = found
             return found
