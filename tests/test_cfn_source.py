@@ -783,3 +783,57 @@ Resources:
     )
     present = by_id(inventory)["Address"].props["domain_identity_present"]
     assert is_unknown(present) and "Sender" in present.reason
+
+
+def test_resources_behind_a_condition_prove_nothing(tmp_path: Path) -> None:
+    """An alarm, event destination, VDM setting or DMARC record that exists only in some deployments
+    cannot make a row pass; a setting that would fail still fails."""
+    inventory = read(
+        tmp_path,
+        """Conditions:
+  Prod: !Equals [!Ref "AWS::AccountId", "111111111111"]
+Resources:
+  Set: {Type: AWS::SES::ConfigurationSet}
+  Feedback:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Condition: Prod
+    Properties:
+      ConfigurationSetName: !Ref Set
+      EventDestination: {Enabled: true, MatchingEventTypes: [bounce, complaint], SnsDestination: {TopicARN: arn}}
+  Alarm:
+    Type: AWS::CloudWatch::Alarm
+    Condition: Prod
+    Properties:
+      Namespace: AWS/SES
+      MetricName: Reputation.BounceRate
+      Threshold: 0.05
+      ComparisonOperator: GreaterThanOrEqualToThreshold
+      EvaluationPeriods: 1
+      AlarmActions: [arn:aws:sns:us-east-1:111111111111:ops]
+  Vdm:
+    Type: AWS::SES::VdmAttributes
+    Condition: Prod
+    Properties:
+      DashboardAttributes: {EngagementMetrics: ENABLED}
+      GuardianAttributes: {OptimizedSharedDelivery: ENABLED}
+  Domain:
+    Type: AWS::SES::EmailIdentity
+    Properties: {EmailIdentity: example.com}
+  Dmarc:
+    Type: AWS::Route53::RecordSet
+    Condition: Prod
+    Properties:
+      Name: _dmarc.example.com
+      Type: TXT
+      ResourceRecords: ['"v=DMARC1; p=reject"']
+""",
+    )
+    from sesguard.engine import build_findings
+    from sesguard.policies import load_policies
+
+    wanted = {"SES-CS-001", "SES-MON-001", "SES-VDM-001", "SES-ID-006"}
+    policies = [p for p in load_policies() if p.id in wanted]
+    rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    statuses = {row.policy_id: row.status for row in rows}
+    assert statuses == dict.fromkeys(wanted, "error"), [(r.policy_id, r.status, r.message) for r in rows]
+    assert all("only when condition Prod" in row.message for row in rows)

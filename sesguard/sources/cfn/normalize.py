@@ -185,7 +185,11 @@ class TemplateNormalizer:
         self.raw_resources: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         self.lines = keyed_lines(self.raw_resources)
         self.resolved: dict[str, tuple[str, Props]] = {}
+        # Resources with a `Condition:` may not be created: what they would prove is not certain.
+        self.conditions: dict[str, str] = {}
         for logical_id, body in self.raw_resources.items():
+            if isinstance(body, Mapping) and isinstance(body.get("Condition"), str):
+                self.conditions[str(logical_id)] = body["Condition"]
             if isinstance(body, Mapping) and isinstance(body.get("Type"), str):
                 raw_props = body.get("Properties")
                 props = self.resolver.resolve(raw_props if raw_props is not None else {})
@@ -194,6 +198,14 @@ class TemplateNormalizer:
                 elif not isinstance(props, Mapping):
                     props = _UnknownProperties(Unknown(f"Properties of {logical_id} is not an object"))
                 self.resolved[str(logical_id)] = (body["Type"], props)
+
+    def if_created(self, logical_id: str, value: Any) -> Any:
+        """A fact of a resource, or Unknown when the resource has a ``Condition`` and the fact is
+        evidence for compliance (a true flag, a DMARC policy): it may not be there at all."""
+        condition = self.conditions.get(logical_id)
+        if condition is None or value is None or value is False or is_unknown(value):
+            return value
+        return Unknown(f"{logical_id} is created only when condition {condition} is true")
 
     # --- names and links -------------------------------------------------------------------
     def name_of(self, value: Any) -> Any:
@@ -282,13 +294,16 @@ class TemplateNormalizer:
         facts.alarms = self._alarms()
         # VDM is on when one VdmAttributes enables both the dashboard and the guardian.
         facts.vdm_enabled = any_true(
-            all_true(
-                [
-                    _is_enabled(_get(p, "DashboardAttributes", "EngagementMetrics")),
-                    _is_enabled(_get(p, "GuardianAttributes", "OptimizedSharedDelivery")),
-                ]
+            self.if_created(
+                logical_id,
+                all_true(
+                    [
+                        _is_enabled(_get(p, "DashboardAttributes", "EngagementMetrics")),
+                        _is_enabled(_get(p, "GuardianAttributes", "OptimizedSharedDelivery")),
+                    ]
+                ),
             )
-            for _, p in self.of_type("AWS::SES::VdmAttributes")
+            for logical_id, p in self.of_type("AWS::SES::VdmAttributes")
         )
         return facts
 
@@ -312,7 +327,7 @@ class TemplateNormalizer:
             name = _get(dest, "Name", default=logical_id)
             entry = {
                 "name": name if isinstance(name, str) else logical_id,
-                "enabled": _bool(_get(dest, "Enabled"), False),
+                "enabled": self.if_created(logical_id, _bool(_get(dest, "Enabled"), False)),
                 "event_types": _event_types(_get(dest, "MatchingEventTypes", default=[])),
                 "target": _target(dest),
                 "line": self.lines.get(logical_id),
@@ -428,6 +443,8 @@ class TemplateNormalizer:
             ):
                 continue
             policy = _dmarc_value(record.get("ResourceRecords"))
+            if logical_id in self.conditions:
+                policy = self.if_created(logical_id, policy)
             if isinstance(name, str) and rtype == "TXT":
                 found[name[len(DMARC_PREFIX) :].lower().rstrip(".")] = policy
             elif isinstance(name, str):
@@ -485,7 +502,7 @@ class TemplateNormalizer:
                     "threshold": threshold,
                     "comparison": props.get("ComparisonOperator"),
                     "actions": _count(props.get("AlarmActions"), "AlarmActions"),
-                    "actions_enabled": _bool(props.get("ActionsEnabled"), True),
+                    "actions_enabled": self.if_created(logical_id, _bool(props.get("ActionsEnabled"), True)),
                     "file": self.file,
                     "line": self.lines.get(logical_id),
                 }
