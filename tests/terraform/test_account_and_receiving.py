@@ -124,3 +124,37 @@ resource "aws_ses_receipt_rule" "fail" {
     assert props(inv, "aws_ses_receipt_rule.fail") == {
         "name": "fail", "rule_set": "inactive", "enabled": False, "scan_enabled": False, "tls_policy": "OPTIONAL",
         "rule_set_active": None}
+
+
+def test_resources_with_unknown_count_prove_nothing(read_hcl: ReadHcl) -> None:
+    """An alarm, suppression or VDM setting that exists only when a variable without default says so
+    cannot make a row pass; with a known count of 1 it counts."""
+    text = """
+variable "enabled" { type = bool }
+resource "aws_sesv2_configuration_set" "main" { configuration_set_name = "main" }
+resource "aws_sesv2_account_suppression_attributes" "s" {
+  count              = var.enabled ? 1 : 0
+  suppressed_reasons = ["BOUNCE", "COMPLAINT"]
+}
+resource "aws_sesv2_account_vdm_attributes" "v" {
+  count       = var.enabled ? 1 : 0
+  vdm_enabled = "ENABLED"
+}
+resource "aws_cloudwatch_metric_alarm" "bounce" {
+  count               = var.enabled ? 1 : 0
+  alarm_name          = "bounce"
+  namespace           = "AWS/SES"
+  metric_name         = "Reputation.BounceRate"
+  threshold           = 0.05
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  alarm_actions       = ["arn:aws:sns:us-east-1:111111111111:ops"]
+}
+"""
+    account = of_type(read_hcl(text), ACCOUNT)[0].props
+    assert is_unknown(account["suppressed_reasons"]) and is_unknown(account["vdm_enabled"])
+    assert is_unknown(account["alarms"][0]["actions_enabled"])
+    assert "var.enabled" in account["vdm_enabled"].reason
+    known = of_type(read_hcl(text.replace("{ type = bool }", "{ default = true }")), ACCOUNT)[0].props
+    assert known["suppressed_reasons"] == ["BOUNCE", "COMPLAINT"] and known["vdm_enabled"] is True
+    assert known["alarms"][0]["actions_enabled"] is True

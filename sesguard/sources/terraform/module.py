@@ -263,7 +263,8 @@ class HclModule:
         result: list[RawResource] = []
         for address, declared in self.resources.items():
             block = declared.block
-            if self.instance_count(block) == 0:
+            count = self.instance_count(block)
+            if count == 0:
                 continue
             ev = self.evaluator()
             values = {name: self.attribute(address, name) for name in block.body.attributes}
@@ -288,6 +289,15 @@ class HclModule:
                     line=block.line,
                     module=str(self.directory),
                     emit=only_file is None or declared.file.path == only_file,
+                    extra=(
+                        {
+                            "maybe_absent": Unknown(
+                                f"{address} exists only if its count/for_each ({count.reason}) is not 0"
+                            )
+                        }
+                        if isinstance(count, Unknown)
+                        else {}
+                    ),
                 )
             )
         return result

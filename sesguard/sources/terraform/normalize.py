@@ -34,7 +34,11 @@ IDENTITY_TYPES: Final[dict[str, tuple[str, str | None]]] = {
     "aws_sesv2_email_identity": ("email_identity", None),
 }
 PRINCIPAL_TYPES: Final = {"aws_iam_user": "user", "aws_iam_group": "group", "aws_iam_role": "role"}
-INLINE_POLICY_TYPES: Final = {"aws_iam_user_policy": "user", "aws_iam_group_policy": "group", "aws_iam_role_policy": "role"}
+INLINE_POLICY_TYPES: Final = {
+    "aws_iam_user_policy": "user",
+    "aws_iam_group_policy": "group",
+    "aws_iam_role_policy": "role",
+}
 ATTACHMENT_TYPES: Final = {
     "aws_iam_user_policy_attachment": "user",
     "aws_iam_group_policy_attachment": "group",
@@ -103,8 +107,9 @@ def _keys_text(values: Iterable[Any]) -> set[str]:
     return {v.lower().rstrip(".") for v in values if isinstance(v, str)}
 
 
-def targets(raw: RawResource, arg: str, candidates: list[RawResource],
-            keys: Callable[[RawResource], list[Any]]) -> list[RawResource]:
+def targets(
+    raw: RawResource, arg: str, candidates: list[RawResource], keys: Callable[[RawResource], list[Any]]
+) -> list[RawResource]:
     """The candidates an argument names: by its known value(s), else by the references it makes."""
     value = raw.values.get(arg)
     wanted = value if isinstance(value, list) else [value]
@@ -135,8 +140,15 @@ def clean(value: Any) -> Any:
 
 
 def _resource(kind: str, raw: RawResource, set_name: str, props: dict[str, Any]) -> Resource:
-    return Resource(type=kind, id=raw.address, source=SOURCE, location=_location(raw), set_name=set_name,
-                    props=clean(props), native_type=raw.type)
+    return Resource(
+        type=kind,
+        id=raw.address,
+        source=SOURCE,
+        location=_location(raw),
+        set_name=set_name,
+        props=clean(props),
+        native_type=raw.type,
+    )
 
 
 def _identity_value(raw: RawResource) -> Any:
@@ -173,8 +185,9 @@ class _ModuleNormalizer:
         self.principals = self.index.of(*PRINCIPAL_TYPES)
         self.policies = self.index.of("aws_iam_policy")
 
-    def _dependents(self, types: dict[str, str], candidates: list[RawResource],
-                    keys: Callable[[RawResource], list[Any]]) -> dict[int, list[RawResource]]:
+    def _dependents(
+        self, types: dict[str, str], candidates: list[RawResource], keys: Callable[[RawResource], list[Any]]
+    ) -> dict[int, list[RawResource]]:
         """For each candidate (by id()), the resources of ``types`` whose argument names it."""
         found: dict[int, list[RawResource]] = defaultdict(list)
         for raw_type, arg in types.items():
@@ -194,12 +207,21 @@ class _ModuleNormalizer:
     def email_identities(self) -> list[Resource]:
         dkim = self._dependents({"aws_ses_domain_dkim": "domain"}, self.identities, _identity_keys)
         mail_from = self._dependents(
-            {"aws_ses_domain_mail_from": "domain", "aws_sesv2_email_identity_mail_from_attributes": "email_identity"},
-            self.identities, _identity_keys)
-        topics = self._dependents({"aws_ses_identity_notification_topic": "identity"}, self.identities, _identity_keys)
+            {
+                "aws_ses_domain_mail_from": "domain",
+                "aws_sesv2_email_identity_mail_from_attributes": "email_identity",
+            },
+            self.identities,
+            _identity_keys,
+        )
+        topics = self._dependents(
+            {"aws_ses_identity_notification_topic": "identity"}, self.identities, _identity_keys
+        )
         policies = self._dependents(
             {"aws_ses_identity_policy": "identity", "aws_sesv2_email_identity_policy": "email_identity"},
-            self.identities, _identity_keys)
+            self.identities,
+            _identity_keys,
+        )
         dmarc = _DmarcRecords(self.index)
         result: list[Resource] = []
         for raw in self.identities:
@@ -221,8 +243,11 @@ class _ModuleNormalizer:
         identity = _identity_value(raw)
         kind: Any = IDENTITY_TYPES[raw.type][1]
         if kind is None:
-            kind = ("EMAIL_ADDRESS" if "@" in identity else "DOMAIN") if isinstance(identity, str) else (
-                Unknown(f"identity type depends on an unknown identity: {identity.reason}"))
+            kind = (
+                ("EMAIL_ADDRESS" if "@" in identity else "DOMAIN")
+                if isinstance(identity, str)
+                else (Unknown(f"identity type depends on an unknown identity: {identity.reason}"))
+            )
         if kind == "EMAIL_ADDRESS":
             domain = identity.rsplit("@", 1)[-1] if isinstance(identity, str) else identity
         else:
@@ -233,21 +258,41 @@ class _ModuleNormalizer:
         if raw.type == "aws_sesv2_email_identity":
             attrs = raw.block("dkim_signing_attributes")
             if is_unknown(attrs):
-                return {"dkim_signing_enabled": True, "dkim_origin": attrs, "dkim_key_length": attrs,
-                        "dkim_next_key_length": attrs}
+                return {
+                    "dkim_signing_enabled": True,
+                    "dkim_origin": attrs,
+                    "dkim_key_length": attrs,
+                    "dkim_next_key_length": attrs,
+                }
             attrs = or_default(attrs, {})
             if attrs.get("domain_signing_private_key") is not None:
-                return {"dkim_signing_enabled": True, "dkim_origin": "EXTERNAL", "dkim_key_length": None,
-                        "dkim_next_key_length": None}
+                return {
+                    "dkim_signing_enabled": True,
+                    "dkim_origin": "EXTERNAL",
+                    "dkim_key_length": None,
+                    "dkim_next_key_length": None,
+                }
             length = or_default(enum(attrs.get("next_signing_key_length")), "RSA_2048_BIT")
-            return {"dkim_signing_enabled": True, "dkim_origin": "AWS_SES", "dkim_key_length": None,
-                    "dkim_next_key_length": length}
+            return {
+                "dkim_signing_enabled": True,
+                "dkim_origin": "AWS_SES",
+                "dkim_key_length": None,
+                "dkim_next_key_length": length,
+            }
         if dkim:
             unknown = Unknown("aws_ses_domain_dkim (SES API v1) does not set the key length")
-            return {"dkim_signing_enabled": True, "dkim_origin": "AWS_SES", "dkim_key_length": None,
-                    "dkim_next_key_length": unknown}
-        return {"dkim_signing_enabled": False, "dkim_origin": None, "dkim_key_length": None,
-                "dkim_next_key_length": None}
+            return {
+                "dkim_signing_enabled": True,
+                "dkim_origin": "AWS_SES",
+                "dkim_key_length": None,
+                "dkim_next_key_length": unknown,
+            }
+        return {
+            "dkim_signing_enabled": False,
+            "dkim_origin": None,
+            "dkim_key_length": None,
+            "dkim_next_key_length": None,
+        }
 
     def _default_configuration_set(self, raw: RawResource) -> Any:
         if raw.type != "aws_sesv2_email_identity":
@@ -265,9 +310,13 @@ class _ModuleNormalizer:
 
     def configuration_sets(self) -> list[Resource]:
         destinations = self._dependents(
-            {"aws_ses_event_destination": "configuration_set_name",
-             "aws_sesv2_configuration_set_event_destination": "configuration_set_name"},
-            self.config_sets, lambda c: [_cs_name(c)])
+            {
+                "aws_ses_event_destination": "configuration_set_name",
+                "aws_sesv2_configuration_set_event_destination": "configuration_set_name",
+            },
+            self.config_sets,
+            lambda c: [_cs_name(c)],
+        )
         result: list[Resource] = []
         for raw in self.config_sets:
             if not raw.emit:
@@ -277,13 +326,16 @@ class _ModuleNormalizer:
             if raw.type == "aws_ses_configuration_set":
                 delivery = raw.block("delivery_options")
                 props["tls_policy"] = _tls(delivery)
-                props["reputation_metrics_enabled"] = flag(raw.values.get("reputation_metrics_enabled"), False)
+                props["reputation_metrics_enabled"] = flag(
+                    raw.values.get("reputation_metrics_enabled"), False
+                )
                 props["suppressed_reasons"] = None
                 props["sending_enabled"] = flag(raw.values.get("sending_enabled"), True)
             else:
                 props["tls_policy"] = _tls(raw.block("delivery_options"))
-                props["reputation_metrics_enabled"] = _block_flag(raw.block("reputation_options"),
-                                                                  "reputation_metrics_enabled", False)
+                props["reputation_metrics_enabled"] = _block_flag(
+                    raw.block("reputation_options"), "reputation_metrics_enabled", False
+                )
                 suppression = raw.block("suppression_options")
                 if is_unknown(suppression):
                     props["suppressed_reasons"] = suppression
@@ -301,10 +353,11 @@ class _ModuleNormalizer:
         keys = lambda c: [_principal_name(c), c.values.get("arn")]  # noqa: E731
         inline = {t: self._dependents({t: a}, self.principals, keys) for t, a in INLINE_POLICY_TYPES.items()}
         attached = self._dependents(ATTACHMENT_TYPES, self.principals, keys)
-        shared = self._dependents(
-            {"aws_iam_policy_attachment": "users"}, self.principals, keys)
+        shared = self._dependents({"aws_iam_policy_attachment": "users"}, self.principals, keys)
         for arg in ("groups", "roles"):
-            for key, deps in self._dependents({"aws_iam_policy_attachment": arg}, self.principals, keys).items():
+            for key, deps in self._dependents(
+                {"aws_iam_policy_attachment": arg}, self.principals, keys
+            ).items():
                 shared[key].extend(deps)
         keys_of_access = self._dependents({"aws_iam_access_key": "user"}, self.principals, keys)
         logins = self._dependents({"aws_iam_user_login_profile": "user"}, self.principals, keys)
@@ -356,10 +409,16 @@ class _ModuleNormalizer:
                 "groups": groups,
                 "attached_policy_names": sorted(set(names)),
                 "access_keys": [
-                    {"id": k.address, "status": _key_status(k.values.get("status")), "created_at": None,
-                     "last_used_at": None}
+                    {
+                        "id": k.address,
+                        "status": _key_status(k.values.get("status")),
+                        "created_at": None,
+                        "last_used_at": None,
+                    }
                     for k in keys_of_access.get(id(raw), [])
-                ] if kind == "user" else [],
+                ]
+                if kind == "user"
+                else [],
                 "console_password": bool(logins.get(id(raw))) if kind == "user" else False,
             }
             result.append(_resource(IAM_PRINCIPAL, raw, self.set_name, props))
@@ -374,8 +433,18 @@ class _ModuleNormalizer:
 
     def _managed_policy(self, dep: RawResource, arn: Any, arg: str) -> tuple[str, Any, str | None]:
         """(origin, document, policy name) of an attached managed policy."""
-        probe = RawResource(dep.address, dep.local_address, dep.type, dep.name, dep.mode, {arg: arn},
-                            dep.refs, dep.file, dep.line, dep.module)
+        probe = RawResource(
+            dep.address,
+            dep.local_address,
+            dep.type,
+            dep.name,
+            dep.mode,
+            {arg: arn},
+            dep.refs,
+            dep.file,
+            dep.line,
+            dep.module,
+        )
         found = targets(probe, arg, self.policies, lambda p: [p.values.get("arn")])
         if len(found) == 1 or (found and not isinstance(arn, list)):
             policy = found[0]
@@ -389,10 +458,17 @@ class _ModuleNormalizer:
             if managed_name is not None:
                 document = aws_managed_policy_document(arn)
                 if document is None:
-                    return f"managed:{arn}", Unknown(f"AWS-managed policy {managed_name} is not known to sesguard"), \
-                        managed_name
+                    return (
+                        f"managed:{arn}",
+                        Unknown(f"AWS-managed policy {managed_name} is not known to sesguard"),
+                        managed_name,
+                    )
                 return f"managed:{arn}", document, managed_name
-            return f"managed:{arn}", Unknown(f"policy {arn} is not defined in this set"), arn.rsplit("/", 1)[-1]
+            return (
+                f"managed:{arn}",
+                Unknown(f"policy {arn} is not defined in this set"),
+                arn.rsplit("/", 1)[-1],
+            )
         reason = arn if isinstance(arn, Unknown) else Unknown(f"{dep.address} names no policy")
         return "managed:<unresolved>", reason, None
 
@@ -405,9 +481,14 @@ class _ModuleNormalizer:
             for v in [a.values.get("rule_set_name")]
             if isinstance(v, str)
         }
-        active_refs = {ref for a in self.index.of("aws_ses_active_receipt_rule_set")
-                       for ref in a.refs.get("rule_set_name", frozenset())}
-        rule_sets = {r.local_address: r.values.get("rule_set_name") for r in self.index.of("aws_ses_receipt_rule_set")}
+        active_refs = {
+            ref
+            for a in self.index.of("aws_ses_active_receipt_rule_set")
+            for ref in a.refs.get("rule_set_name", frozenset())
+        }
+        rule_sets = {
+            r.local_address: r.values.get("rule_set_name") for r in self.index.of("aws_ses_receipt_rule_set")
+        }
         for ref in active_refs:
             if isinstance(rule_sets.get(ref), str):
                 active.add(str(rule_sets[ref]).lower())
@@ -422,7 +503,9 @@ class _ModuleNormalizer:
                 "enabled": flag(raw.values.get("enabled"), False),
                 "scan_enabled": flag(raw.values.get("scan_enabled"), False),
                 "tls_policy": or_default(enum(raw.values.get("tls_policy")), "OPTIONAL"),
-                "rule_set_active": (True if isinstance(rule_set, str) and rule_set.lower() in active else None),
+                "rule_set_active": (
+                    True if isinstance(rule_set, str) and rule_set.lower() in active else None
+                ),
             }
             result.append(_resource(RECEIPT_RULE, raw, self.set_name, props))
         return result
@@ -459,8 +542,10 @@ def _inline(raw: RawResource, name: Any, policy: Any) -> dict[str, Any]:
 
 def _identity_policy(raw: RawResource) -> dict[str, Any]:
     name = raw.values.get("name") if raw.type == "aws_ses_identity_policy" else raw.values.get("policy_name")
-    return {"name": name if name is not None else raw.address,
-            "document": policy_document(raw.values.get("policy"), f"{raw.address}.policy")}
+    return {
+        "name": name if name is not None else raw.address,
+        "document": policy_document(raw.values.get("policy"), f"{raw.address}.policy"),
+    }
 
 
 def _notification_topics(deps: list[RawResource]) -> dict[str, Any]:
@@ -470,6 +555,15 @@ def _notification_topics(deps: list[RawResource]) -> dict[str, Any]:
         if isinstance(kind, str):
             topics[kind] = dep.values.get("topic_arn")
     return topics
+
+
+def if_created(raw: RawResource, value: Any) -> Any:
+    """A fact of a resource, or Unknown when its ``count``/``for_each`` is unknown and the fact is
+    evidence for compliance (a true flag, a list of reasons, a DMARC policy): it may not exist."""
+    maybe_absent = raw.extra.get("maybe_absent")
+    if maybe_absent is None or value is None or value is False or is_unknown(value):
+        return value
+    return maybe_absent
 
 
 def _destination(raw: RawResource) -> dict[str, Any]:
@@ -491,8 +585,12 @@ def _destination(raw: RawResource) -> dict[str, Any]:
         if present(first):
             target = label
             break
-    return {"name": name, "enabled": flag(body.get("enabled"), False), "event_types": enums(or_default(types, [])),
-            "target": target}
+    return {
+        "name": name,
+        "enabled": if_created(raw, flag(body.get("enabled"), False)),
+        "event_types": enums(or_default(types, [])),
+        "target": target,
+    }
 
 
 class _DmarcRecords:
@@ -514,15 +612,19 @@ class _DmarcRecords:
                 zone_name = zone_names[0] if zone_names else None
                 if isinstance(zone_name, str) and not fqdn.endswith(zone_name.rstrip(".").lower()):
                     fqdn = f"{fqdn}.{zone_name.rstrip('.').lower()}"
-                self.records.append((fqdn, record.values.get("records")))
+                self.records.append((fqdn, if_created(record, record.values.get("records"))))
             else:
-                self.records.append((record_name, record.values.get("records")))
+                self.records.append((record_name, if_created(record, record.values.get("records"))))
 
     def policy_for(self, domain: Any) -> Any:
         """The ``p=`` of the domain's DMARC record; None when the set has none; Unknown when unsure."""
         ambiguous: Unknown | None = None
         for fqdn, records in self.records:
-            if isinstance(fqdn, str) and isinstance(domain, str) and fqdn == f"_dmarc.{domain.lower().rstrip('.')}":
+            if (
+                isinstance(fqdn, str)
+                and isinstance(domain, str)
+                and fqdn == f"_dmarc.{domain.lower().rstrip('.')}"
+            ):
                 return _dmarc_policy(records)
             if not isinstance(fqdn, str) or not isinstance(domain, str):
                 looks_dmarc = is_unknown(records) or "v=dmarc1" in str(records).lower()
@@ -585,7 +687,7 @@ def alarm_facts(raw: RawResource) -> dict[str, Any]:
         "threshold": threshold,
         "comparison": raw.values.get("comparison_operator"),
         "actions": len(actions) if isinstance(actions, list) else (actions if is_unknown(actions) else 0),
-        "actions_enabled": flag(raw.values.get("actions_enabled"), True),
+        "actions_enabled": if_created(raw, flag(raw.values.get("actions_enabled"), True)),
         "file": raw.file,
         "line": raw.line,
     }

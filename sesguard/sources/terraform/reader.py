@@ -19,7 +19,14 @@ from typing import Any, Final
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
 from sesguard.sources.terraform.hcl_reader import HclFile, HclParseError, parse_file
 from sesguard.sources.terraform.module import HclModule, ModuleRegistry
-from sesguard.sources.terraform.normalize import SOURCE, alarm_facts, clean, enums, normalize_module
+from sesguard.sources.terraform.normalize import (
+    SOURCE,
+    alarm_facts,
+    clean,
+    enums,
+    if_created,
+    normalize_module,
+)
 from sesguard.sources.terraform.plan_reader import PlanError, is_plan_json, read_plan
 from sesguard.sources.terraform.raw import RawResource
 from sesguard.sources.terraform.secrets_scan import literal_credentials, secret_exposures
@@ -40,14 +47,27 @@ class _SetBuilder:
         self.registry = ModuleRegistry()
         self.pending: list[tuple[HclModule, HclFile | None]] = []  # exposures are traced once all are read
 
-    def error(self, message: str, file: str | None, line: int | None = None, code: str = "parse-error") -> None:
+    def error(
+        self, message: str, file: str | None, line: int | None = None, code: str = "parse-error"
+    ) -> None:
         self.inventory.errors.append(
-            SourceError(message=message, set_name=self.set_name, source=SOURCE,
-                        location=Location(file=file or str(self.root), line=line), code=code)
+            SourceError(
+                message=message,
+                set_name=self.set_name,
+                source=SOURCE,
+                location=Location(file=file or str(self.root), line=line),
+                code=code,
+            )
         )
 
-    def read_module(self, directory: Path, tf_files: list[Path], tfvars: list[Path],
-                    display: dict[Path, str], only_file: Path | None = None) -> None:
+    def read_module(
+        self,
+        directory: Path,
+        tf_files: list[Path],
+        tfvars: list[Path],
+        display: dict[Path, str],
+        only_file: Path | None = None,
+    ) -> None:
         parsed: list[HclFile] = []
         for path in tf_files:
             hcl = self._parse(path, display[path])
@@ -64,8 +84,12 @@ class _SetBuilder:
                 if only_file is None:
                     self.literals.extend(literal_credentials(hcl))
             for key, hcl, line in module.duplicates:
-                self.error(f"{hcl.display}:{line}: {key} is declared twice in module {directory}", hcl.display,
-                           line, code="duplicate")
+                self.error(
+                    f"{hcl.display}:{line}: {key} is declared twice in module {directory}",
+                    hcl.display,
+                    line,
+                    code="duplicate",
+                )
             chosen = next((h for h in parsed if h.path == only_file), None)
             self.raws.extend(module.raw_resources(only_file))
             self.registry.add(module)
@@ -74,8 +98,11 @@ class _SetBuilder:
                 if only_file is None or hcl.path == only_file:
                     self.literals.extend(literal_credentials(hcl))
         except Exception as err:
-            self.error(f"{directory}: internal error reading the module ({type(err).__name__}: {err})",
-                       str(directory), code="internal-error")
+            self.error(
+                f"{directory}: internal error reading the module ({type(err).__name__}: {err})",
+                str(directory),
+                code="internal-error",
+            )
 
     def _parse(self, path: Path, display: str) -> HclFile | None:
         try:
@@ -84,7 +111,9 @@ class _SetBuilder:
             where = f"{display}:{err.line}" if err.line else display
             self.error(f"{where}: {err.what}", display, err.line)
         except Exception as err:
-            self.error(f"{display}: internal error parsing ({type(err).__name__})", display, code="internal-error")
+            self.error(
+                f"{display}: internal error parsing ({type(err).__name__})", display, code="internal-error"
+            )
         return None
 
     def read_plan_file(self, path: Path, display: str) -> None:
@@ -94,8 +123,11 @@ class _SetBuilder:
             self.error(f"{display}: {err}", display)
             return
         except Exception as err:
-            self.error(f"{display}: internal error reading the plan ({type(err).__name__}: {err})", display,
-                       code="internal-error")
+            self.error(
+                f"{display}: internal error reading the plan ({type(err).__name__}: {err})",
+                display,
+                code="internal-error",
+            )
             return
         self.raws.extend(result.raws)
         self.exposures.extend(result.exposures)
@@ -106,8 +138,11 @@ class _SetBuilder:
             try:
                 self.exposures.extend(secret_exposures(module, chosen, self.registry))
             except Exception as err:
-                self.error(f"{module.directory}: internal error tracing secrets ({type(err).__name__}: {err})",
-                           str(module.directory), code="internal-error")
+                self.error(
+                    f"{module.directory}: internal error tracing secrets ({type(err).__name__}: {err})",
+                    str(module.directory),
+                    code="internal-error",
+                )
         by_module: dict[str, list[RawResource]] = defaultdict(list)
         for raw in self.raws:
             by_module[raw.module].append(raw)
@@ -117,19 +152,37 @@ class _SetBuilder:
                 resources.extend(normalize_module(raws, self.set_name))
             except Exception as err:
                 first = raws[0]
-                self.error(f"{first.file}: internal error normalizing ({type(err).__name__}: {err})", first.file,
-                           code="internal-error")
+                self.error(
+                    f"{first.file}: internal error normalizing ({type(err).__name__}: {err})",
+                    first.file,
+                    code="internal-error",
+                )
         emitted = [r for r in self.raws if r.emit]
         ses = [r for r in emitted if r.mode == "managed" and r.type.startswith(("aws_ses_", "aws_sesv2_"))]
         location = Location(file=str(self.root))
         if ses:
-            resources.append(Resource(type=ACCOUNT, id=self.set_name, source=SOURCE, location=location,
-                                      set_name=self.set_name, props=clean(self._account(emitted, len(ses))),
-                                      native_type=None))
-        resources.append(Resource(
-            type=TEMPLATE_SET, id=self.set_name, source=SOURCE, location=location, set_name=self.set_name,
-            props={"secret_exposures": self.exposures, "literal_credentials": self.literals}, native_type=None,
-        ))
+            resources.append(
+                Resource(
+                    type=ACCOUNT,
+                    id=self.set_name,
+                    source=SOURCE,
+                    location=location,
+                    set_name=self.set_name,
+                    props=clean(self._account(emitted, len(ses))),
+                    native_type=None,
+                )
+            )
+        resources.append(
+            Resource(
+                type=TEMPLATE_SET,
+                id=self.set_name,
+                source=SOURCE,
+                location=location,
+                set_name=self.set_name,
+                props={"secret_exposures": self.exposures, "literal_credentials": self.literals},
+                native_type=None,
+            )
+        )
         self.inventory.resources.extend(resources)
         return self.inventory
 
@@ -140,13 +193,19 @@ class _SetBuilder:
         for raw in emitted:
             if raw.type == "aws_sesv2_account_suppression_attributes":
                 value = raw.values.get("suppressed_reasons")
-                suppressed = enums(value if value is not None else [])
+                suppressed = if_created(raw, enums(value if value is not None else []))
             elif raw.type == "aws_sesv2_account_vdm_attributes":
                 value = raw.values.get("vdm_enabled")
-                vdm = value == "ENABLED" if isinstance(value, str) else value
-        alarms = [alarm_facts(r) for r in emitted if r.type == "aws_cloudwatch_metric_alarm" and r.mode == "managed"]
-        return {"suppressed_reasons": suppressed, "vdm_enabled": vdm, "alarms": alarms,
-                "ses_resource_count": ses_count}
+                vdm = if_created(raw, value == "ENABLED" if isinstance(value, str) else value)
+        alarms = [
+            alarm_facts(r) for r in emitted if r.type == "aws_cloudwatch_metric_alarm" and r.mode == "managed"
+        ]
+        return {
+            "suppressed_reasons": suppressed,
+            "vdm_enabled": vdm,
+            "alarms": alarms,
+            "ses_resource_count": ses_count,
+        }
 
 
 def _walk(root: Path) -> tuple[dict[Path, list[Path]], dict[Path, list[Path]], list[Path]]:
@@ -181,7 +240,9 @@ def read_terraform(path: Path, set_name: str) -> Inventory:
     try:
         _read_into(builder, path)
     except Exception as err:
-        builder.error(f"{path}: internal error ({type(err).__name__}: {err})", str(path), code="internal-error")
+        builder.error(
+            f"{path}: internal error ({type(err).__name__}: {err})", str(path), code="internal-error"
+        )
     return builder.finish()
 
 
@@ -200,7 +261,9 @@ def _read_into(builder: _SetBuilder, path: Path) -> None:
         elif is_plan_json(path):
             builder.read_plan_file(path, str(path))
         else:
-            builder.error(f"{path}: not a Terraform file (.tf) or terraform plan JSON", str(path), code="not-terraform")
+            builder.error(
+                f"{path}: not a Terraform file (.tf) or terraform plan JSON", str(path), code="not-terraform"
+            )
         return
     tf, tfvars_by_dir, json_files = _walk(path)
     plans = [p for p in json_files if is_plan_json(p)]
