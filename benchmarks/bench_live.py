@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/bench_live.py [--sizes 10 100 1000]``. It starts the endpoint
 in a separate process on 127.0.0.1 (``python -m sesguard.local.cli --port 0``), builds accounts of
-``n`` email identities with ``n/10`` configuration sets and ``n/10`` IAM users with access keys,
+``n`` email identities with ``n/10`` configuration sets and ``n`` IAM users with access keys,
 scans each with 8 workers and with 1, and compares the calls made with the lower bound the AWS APIs
 allow. Prints a Markdown report and writes it to ``benchmarks/results/live.md``.
 """
@@ -192,7 +192,7 @@ def report(rows: list[dict[str, Any]]) -> str:
         "# Live reader benchmark",
         "",
         "Local SES endpoint (moto 5.2.5 + sesguard's SES v2 extension) in its own process on 127.0.0.1,",
-        "one account, one region; IAM users and configuration sets are a tenth of the identities.",
+        "one account, one region; as many IAM users (with access keys) as identities; configuration sets are a tenth.",
         f"Machine: {os.cpu_count()} cores. Wall times (best of 3) include everything `collect_live` does.",
         "",
         "| identities | config sets | IAM users | resources | API calls | lower bound | calls / bound | calls / resource"
@@ -247,7 +247,7 @@ def main() -> int:
     try:
         scan(url, 8)  # warm-up: imports and botocore's model loading, not measured
         for size in args.sizes:
-            shape = Shape(identities=size, configuration_sets=max(1, size // 10), users=max(1, size // 10))
+            shape = Shape(identities=size, configuration_sets=max(1, size // 10), users=size)
             admin.reset_all()
             build(url, shape)
             inventory, wall8 = best_of(url, 8)
