@@ -45,7 +45,7 @@ def test_policies_per_identity(endpoint: LocalEndpoint, scan: Scan) -> None:
         "news@example.com": (True, "reject"),
         "mail.org.example": (True, "none"),  # organizational domain's sp=
         "none.example": (True, None),
-        "broken.example": (True, Unknown("DNS TXT _dmarc.broken.example: TimeoutError")),
+        "broken.example": (True, Unknown("DNS TXT _dmarc.broken.example: TimeoutError: no answer")),
     }
     assert looked_up.count("_dmarc.example.com") == 1  # cached per domain
     assert inventory.errors == []
@@ -65,7 +65,10 @@ def test_dns_without_dnspython_says_why(
     endpoint.client("sesv2", HOME).create_email_identity(EmailIdentity="example.com")
     inventory = scan(regions=[HOME], dns=True)
     [identity] = [r for r in inventory.resources if r.type == "email_identity"]
-    assert identity.props["dmarc_checked"] is False
+    # --dns was asked for: the row must be an error naming the missing package, never a skip or a pass
+    assert identity.props["dmarc_checked"] is True
+    assert isinstance(identity.props["dmarc_policy"], Unknown)
+    assert "sesguard[dns]" in identity.props["dmarc_policy"].reason
     assert "dnspython" in inventory.meta["live"]["dns"]
 
 

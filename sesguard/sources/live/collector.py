@@ -40,6 +40,14 @@ CALLER_SET: Final = "caller"  # stands for the account when GetCallerIdentity fa
 DEFAULT_HOME: Final = "us-east-1"
 
 
+class DnsUnavailableError(RuntimeError):
+    """``--dns`` without dnspython installed."""
+
+
+def _resolver_unavailable(name: str) -> list[str]:
+    raise DnsUnavailableError(f"{name}: dnspython is not installed (pip install 'sesguard[dns]')")
+
+
 @dataclass
 class _Plan:
     """One account ready to read (``session`` None when it cannot be entered)."""
@@ -85,10 +93,9 @@ class _Scan:
             return None
         resolver = self.options.resolver or default_resolver()
         if resolver is None:
-            self.result.notes["dns"] = (
-                "DMARC not checked: DNS look-ups need dnspython (pip install dnspython)"
-            )
-            return None
+            # --dns was asked for: the DMARC rows must say they could not be checked, not skip.
+            self.result.notes["dns"] = "DMARC not checked: DNS look-ups need dnspython (pip install 'sesguard[dns]')"
+            return DmarcChecker(_resolver_unavailable)
         return DmarcChecker(resolver)
 
     def targets(self, caller: Caller) -> list[str] | None:

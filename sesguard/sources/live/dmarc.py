@@ -82,5 +82,5 @@ class DmarcChecker:
                 if tags is not None:
                     return (tags.get("sp") or tags.get("p") or "").lower() or None
         except Exception as exc:  # a resolver may raise anything; the value becomes Unknown
-            return Unknown(f"DNS TXT _dmarc.{domain}: {type(exc).__name__}")
+            return Unknown(f"DNS TXT _dmarc.{domain}: {type(exc).__name__}: {exc}")
         return None
