@@ -43,6 +43,7 @@ class RunState:
     inputs: list[str]
     started_at: str
     inventory: Inventory | None = None
+    snapshot: Inventory | None = None
     findings: list[Finding] = field(default_factory=list)
     waiver_states: list[WaiverState] = field(default_factory=list)
     outcomes: dict[str, str] = field(default_factory=dict)
@@ -189,8 +190,15 @@ def pytest_configure(config: pytest.Config) -> None:
         _live_options(config)
     enabled = [p for p in policies if p.id not in settings.disabled]
     inputs = list(config.getoption("templates"))
+    snapshot = None
     if config.getoption("inventory"):
+        from sesguard.snapshot import SnapshotError, read_snapshot
+
         inputs.append(config.getoption("inventory"))
+        try:
+            snapshot = read_snapshot(Path(config.getoption("inventory")))
+        except SnapshotError as exc:
+            raise pytest.UsageError(str(exc)) from None
     config.stash[STATE_KEY] = RunState(
         policies=enabled,
         settings=settings,
@@ -198,6 +206,7 @@ def pytest_configure(config: pytest.Config) -> None:
         sources=sources,
         inputs=inputs,
         started_at=_now(),
+        snapshot=snapshot,
     )
 
 
@@ -243,13 +252,8 @@ def _collect(config: pytest.Config, state: RunState) -> Inventory:
     templates = [Path(p) for p in config.getoption("templates")]
     if templates:
         inventory.extend(read_templates(templates))
-    if config.getoption("inventory"):
-        from sesguard.snapshot import SnapshotError, read_snapshot
-
-        try:
-            inventory.extend(read_snapshot(Path(config.getoption("inventory"))))
-        except SnapshotError as exc:
-            raise pytest.UsageError(str(exc)) from None
+    if state.snapshot is not None:
+        inventory.extend(state.snapshot)
     if config.getoption("aws"):
         inventory.extend(_collect_live(config))
     return inventory

@@ -339,3 +339,11 @@ def test_last_failed_reruns_exactly_the_failing_rows(pytester: pytest.Pytester, 
     assert first.ret == again.ret == 1
     rerun = {r["id"] for r in findings(pytester.path / "again")["findings"]}
     assert rerun == failing
+
+
+def test_unreadable_snapshot_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    snapshot = pytester.path / "inventory.json"
+    snapshot.write_text('{"format": "something-else"}')
+    result = run_checks(pytester, "--inventory", str(snapshot))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*inventory.json: not a sesguard inventory snapshot*"])
