@@ -111,35 +111,36 @@ def _statements_of(document: Any, what: str) -> list[Any] | Unknown:
     return statements if isinstance(statements, list) else [statements]
 
 
-def policy_document_from_data(values: dict[str, Any]) -> dict[str, Any] | Unknown:
-    """The IAM JSON (as a dict) that ``data "aws_iam_policy_document"`` with these arguments produces."""
-    statements: list[Any] = []
-    for arg in ("source_policy_documents", "source_json"):
-        sources = values.get(arg)
-        if sources is None:
+def _merge_documents(
+    statements: list[Any], values: dict[str, Any], args: tuple[str, ...]
+) -> list[Any] | Unknown:
+    """``statements`` merged with the statements of the documents given in ``args`` (in order)."""
+    for arg in args:
+        documents = values.get(arg)
+        if documents is None:
             continue
-        if isinstance(sources, Unknown):
-            return sources
-        for source in _as_list(sources):
-            found = _statements_of(source, arg)
+        if isinstance(documents, Unknown):
+            return documents
+        for document in _as_list(documents):
+            found = _statements_of(document, arg)
             if isinstance(found, Unknown):
                 return found
             statements = _merge_statements(statements, found)
+    return statements
+
+
+def policy_document_from_data(values: dict[str, Any]) -> dict[str, Any] | Unknown:
+    """The IAM JSON (as a dict) that ``data "aws_iam_policy_document"`` with these arguments produces."""
+    statements = _merge_documents([], values, ("source_policy_documents", "source_json"))
+    if isinstance(statements, Unknown):
+        return statements
     own = values.get("statement")
     if isinstance(own, Unknown):
         return Unknown(own.reason)
     statements = _merge_statements(statements, [_statement(b) for b in _blocks(own)])
-    for arg in ("override_policy_documents", "override_json"):
-        overrides = values.get(arg)
-        if overrides is None:
-            continue
-        if isinstance(overrides, Unknown):
-            return overrides
-        for override in _as_list(overrides):
-            found = _statements_of(override, arg)
-            if isinstance(found, Unknown):
-                return found
-            statements = _merge_statements(statements, found)
+    statements = _merge_documents(statements, values, ("override_policy_documents", "override_json"))
+    if isinstance(statements, Unknown):
+        return statements
     version = values.get("version")
     document: dict[str, Any] = {"Version": version if version is not None else "2012-10-17"}
     if values.get("policy_id") is not None:
