@@ -59,6 +59,8 @@ SCAN_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
     ("--profile", "NAME", "AWS profile (default: the standard boto3 credential chain)"),
     ("--regions", "R1,R2|all", "regions to scan, comma-separated, or 'all' (default: the session's region)"),
     ("--assume-role", "ROLE_NAME", "role name assumed in each account of --accounts or --organization"),
+    ("--external-id", "ID", "external ID the --assume-role roles require (sts:ExternalId)"),
+    ("--role-session-duration", "SECONDS", "assumed-role session lifetime, 900-43200 (default 3600)"),
     ("--accounts", "ID,ID", "accounts to scan through --assume-role"),
     ("--organization", None, "scan every active account of the organization through --assume-role"),
     ("--dns", None, "look up DMARC records in DNS"),
@@ -301,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check live AWS accounts read-only with the standard boto3 credential chain "
         "(AWS_ENDPOINT_URL is honoured), or evaluate a saved inventory snapshot offline.",
         epilog="examples:\n  sesguard scan --profile prod --regions us-east-1,eu-west-1\n"
-        "  sesguard scan --regions all --assume-role SesguardAudit --organization\n"
+        "  sesguard scan --regions all --assume-role sesguard-readonly --organization\n"
         "  sesguard scan --inventory-out snapshot.json    then    sesguard scan --inventory snapshot.json\n"
         "  sesguard scan -- -k 'SES-IAM'                  (pytest options after --)",
     )  # fmt: skip

@@ -83,6 +83,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Role name assumed in each account given by --accounts or --organization.",
     )
     group.addoption(
+        "--external-id",
+        default=None,
+        metavar="ID",
+        help="External ID the --assume-role roles' trust policies require (sts:ExternalId).",
+    )
+    group.addoption(
+        "--role-session-duration",
+        type=int,
+        default=3600,
+        metavar="SECONDS",
+        help="Lifetime of each assumed-role session, 900-43200 (default 3600); refreshed as it expires.",
+    )
+    group.addoption(
         "--accounts", default=None, metavar="ID,ID", help="Accounts to scan through --assume-role."
     )
     group.addoption(
@@ -270,14 +283,18 @@ def _live_options(config: pytest.Config) -> Any:
         profile=config.getoption("profile"),
         regions=split(config.getoption("regions")),
         assume_role=config.getoption("assume_role"),
+        external_id=config.getoption("external_id"),
+        role_session_duration=config.getoption("role_session_duration"),
         accounts=split(config.getoption("accounts")),
         organization=config.getoption("organization"),
         dns=config.getoption("dns"),
         lookback_days=config.getoption("lookback_days"),
         progress=_progress(config),
     )
+    from sesguard.sources.live.preflight import preflight
+
     try:
-        options.validate()
+        preflight(options)
     except ValueError as exc:
         raise pytest.UsageError(f"sesguard: {exc}") from None
     return options

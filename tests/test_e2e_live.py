@@ -121,13 +121,17 @@ def test_access_denied_in_one_region_is_an_error_there_only(
 ) -> None:
     endpoint.inject_fault("sesv2", "GetAccount", kind="access-denied", region="eu-west-1")
     out = pytester.path / "out"
-    result = run_checks(pytester, "--aws", "--regions", REGIONS, "--report-dir", str(out), "-k", "SES-ACCT-001")
+    result = run_checks(
+        pytester, "--aws", "--regions", REGIONS, "--report-dir", str(out), "-k", "SES-ACCT-001 or SES-REP-001"
+    )
     assert result.ret == 1
     rows = {row["id"]: row for row in load(out)["findings"]}
-    denied = [r for r in rows.values() if r["resource"]["region"] == "eu-west-1"]
+    denied = [r for r in rows.values() if r["resource"]["region"] == "eu-west-1" and "ACCT" in r["id"]]
     assert denied and all(r["status"] == "error" for r in denied)
     assert any("AccessDenied" in r["message"] for r in denied)
     assert rows[f"SES-ACCT-001::{ACCOUNT_ID}/us-east-1"]["status"] == "pass"
+    # The bounce rate comes from CloudWatch, which was read: that row is evaluated (6% fails).
+    assert rows[f"SES-REP-001::{ACCOUNT_ID}/eu-west-1"]["status"] == "fail"
     result.stdout.fnmatch_lines(["*ERROR*SES-ACCT-001::*eu-west-1*"])
 
 

@@ -20,6 +20,8 @@ POST     /_sesguard/iam/access-key        ``user_name``, ``access_key_id``, ``cr
                                           ``last_used_at`` ISO 8601), ``last_used_service``,
                                           ``last_used_region``
 POST     /_sesguard/iam/aws-managed-policy ``name``: load one AWS managed policy into the account
+POST     /_sesguard/sts/credential-lifetime ``seconds``: later AssumeRole credentials expire
+                                          after that many seconds (``null``: as requested)
 POST     /_sesguard/faults                ``service``, ``operation`` (or ``*``), ``kind`` (or
                                           ``code`` + ``status``), ``message``, ``account_id``,
                                           ``region``, ``count`` (omit = always)
@@ -102,6 +104,7 @@ class AdminApi:
             ("GET", "/ses/state"): self._state,
             ("POST", "/iam/access-key"): self._access_key,
             ("POST", "/iam/aws-managed-policy"): self._managed_policy,
+            ("POST", "/sts/credential-lifetime"): self._credential_lifetime,
             ("POST", "/faults"): self._add_fault,
             ("GET", "/faults"): lambda _b: self.app.faults.describe(),
             ("DELETE", "/faults"): self._clear_faults,
@@ -226,6 +229,11 @@ class AdminApi:
             raise AdminError(400, "name is required")
         account_id = str(body.get("account_id") or moto_bridge.DEFAULT_ACCOUNT_ID)
         return {"Arn": moto_bridge.add_aws_managed_policy(account_id, str(body["name"]))}
+
+    def _credential_lifetime(self, body: dict[str, Any]) -> dict[str, Any]:
+        seconds = body.get("seconds")
+        previous = self.app.sts.configure(int(seconds) if seconds is not None else None)
+        return {"seconds": seconds, "previous": previous}
 
     def _add_fault(self, body: dict[str, Any]) -> dict[str, Any]:
         if not body.get("service") or not body.get("operation"):

@@ -23,6 +23,7 @@ from .faults import FaultRegistry
 from .routing import RequestInfo, classify, json_version, query_compatible
 from .shapes import operation_model, output_errors
 from .store import RegionState, Store
+from .sts_rules import StsRules
 from .wire import (
     Protocol,
     WireResponse,
@@ -98,6 +99,7 @@ class EndpointApp:
         self.store = Store()
         self.faults = FaultRegistry()
         self.enforcement = Enforcement()
+        self.sts = StsRules()
         self.validation_failures: list[str] = []
         self.admin = AdminApi(self)
 
@@ -109,6 +111,7 @@ class EndpointApp:
         self.store.reset()
         self.faults.clear()
         self.enforcement.configure(float("inf"))
+        self.sts.configure(None)
         self.validation_failures.clear()
 
     # --- WSGI -----------------------------------------------------------------------------------
@@ -144,6 +147,7 @@ class EndpointApp:
             return None
         account_id = self._account_id(info, incoming)
         try:
+            self.sts.check(info, account_id, incoming.form, incoming.headers, environ)
             return self._serve(info, account_id, incoming)
         except ApiError as error:
             return self.error(info, error)

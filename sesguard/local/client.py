@@ -178,6 +178,12 @@ class AdminClient:
         result = self._call("POST", "/iam/aws-managed-policy", {"name": name, "account_id": account_id})
         return str(result["Arn"])
 
+    # --- STS ------------------------------------------------------------------------------------
+
+    def set_credential_lifetime(self, seconds: int | None) -> None:
+        """Make the credentials of later ``AssumeRole`` calls expire after ``seconds`` (None: as asked)."""
+        self._call("POST", "/sts/credential-lifetime", {"seconds": seconds} if seconds is not None else {})
+
     # --- faults ---------------------------------------------------------------------------------
 
     def inject_fault(

@@ -128,9 +128,14 @@ class LocalEndpoint(AdminClient):
         secret_access_key: str = FAKE_SECRET_ACCESS_KEY,
         session_token: str | None = None,
         config: Config | None = None,
+        account_id: str | None = None,
     ) -> Any:
-        """A boto3 client for ``service`` pointed at the endpoint (fake credentials by default)."""
-        return make_client(
+        """A boto3 client for ``service`` pointed at the endpoint (fake credentials by default).
+
+        ``account_id`` acts in that account (moto's ``X-Moto-Account-Id`` header): how tests set up
+        other accounts, since AssumeRole, as on AWS, needs a role that exists and trusts the caller.
+        """
+        client = make_client(
             self.url,
             service,
             region_name,
@@ -139,6 +144,13 @@ class LocalEndpoint(AdminClient):
             session_token=session_token,
             config=config,
         )
+        if account_id is not None:
+
+            def act_in_account(request: Any, **_: Any) -> None:
+                request.headers["X-Moto-Account-Id"] = account_id
+
+            client.meta.events.register("before-sign", act_in_account)
+        return client
 
 
 _sessions = threading.local()

@@ -149,7 +149,7 @@ def _principal_matches(principal: Any, arn: str, account_id: str) -> bool:
         text = str(value)
         if text in ("*", arn, account_id, f"arn:aws:iam::{account_id}:root"):
             return True
-        if text.endswith(f":role/{arn.split('/')[1]}") and ":assumed-role/" in arn:
+        if ":assumed-role/" in arn and text.endswith(f":role/{arn.split('/')[1]}"):
             return True
     return False
 

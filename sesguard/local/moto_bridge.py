@@ -23,6 +23,7 @@ from moto.iam.models import (
 from moto.moto_api._internal.models import moto_api_backend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.ses.models import ConfigurationSet, ses_backends
+from moto.sts.models import sts_backends
 
 __all__ = ["DEFAULT_ACCOUNT_ID", "BridgeError", "Caller"]
 
@@ -122,15 +123,31 @@ def _policy_document(policy: Any) -> dict[str, Any]:
 
 def role_trust_policy(role_arn: str) -> dict[str, Any] | None:
     """The trust policy of the role ``role_arn`` names, or None if moto has no such role."""
+    facts = role_facts(role_arn)
+    return facts[0] if facts else None
+
+
+def role_facts(role_arn: str) -> tuple[dict[str, Any], int] | None:
+    """The trust policy and maximum session duration (seconds) of a role, or None if it does not exist."""
     parts = role_arn.split(":")
-    if len(parts) < 6:
+    if len(parts) < 6 or not parts[4].isdigit():
         return None
     backend = iam_backends[parts[4]][PARTITION]
     for role in backend.roles.values():
         if role.arn == role_arn:
             document = json.loads(role.assume_role_policy_document)
             assert isinstance(document, dict)
-            return document
+            return document, int(role.max_session_duration or 3600)
+    return None
+
+
+def assumed_role_expiration(access_key: str) -> dt.datetime | None:
+    """When the assumed-role credentials with this access key expire (UTC), or None if not such a key."""
+    account_id = account_for_access_key(access_key)
+    for assumed in sts_backends[account_id][PARTITION].assumed_roles:
+        if assumed.access_key_id == access_key:
+            expiration: dt.datetime = assumed.expiration
+            return expiration.replace(tzinfo=dt.UTC) if expiration.tzinfo is None else expiration
     return None
 
 

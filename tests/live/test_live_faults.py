@@ -27,7 +27,6 @@ def test_sesv2_denied_in_one_region_only(endpoint: LocalEndpoint, scan: Scan) ->
     endpoint.inject_fault("sesv2", "*", kind="access-denied", region=OTHER)
     inventory = scan(regions=[HOME, OTHER])
     assert _errors(inventory) == [
-        (OTHER_SET, ("account",), "AccessDeniedException"),
         (OTHER_SET, ("configuration_set", "email_identity"), "AccessDeniedException"),
         (OTHER_SET, ("email_identity",), "AccessDeniedException"),
     ]
@@ -38,17 +37,23 @@ def test_sesv2_denied_in_one_region_only(endpoint: LocalEndpoint, scan: Scan) ->
     found = by_key(inventory)
     assert (HOME_SET, "account", HOME) in found
     assert (HOME_SET, "email_identity", "example.com") in found
-    assert not [r for r in inventory.resources if r.set_name == OTHER_SET]
+    # The account row stays, with GetAccount's facts Unknown and CloudWatch's facts read.
+    [other] = [r for r in inventory.resources if r.set_name == OTHER_SET]
+    assert other.props["enforcement_status"] == Unknown("GetAccount: AccessDeniedException")
+    assert other.props["alarms"] == []
 
 
 def test_throttling_that_outlasts_retries(endpoint: LocalEndpoint, scan: Scan) -> None:
     endpoint.inject_fault("sesv2", "GetAccount", kind="throttling")
     inventory = scan(regions=[HOME], max_attempts=2)
-    assert _errors(inventory) == [(HOME_SET, ("account",), "TooManyRequestsException")]
+    assert _errors(inventory) == []
     # The call was retried before giving up.
     live = inventory.meta["live"]
     assert live["http_requests"] > live["api_call_total"]
-    assert not [r for r in inventory.resources if r.type == "account"]
+    [account] = [r for r in inventory.resources if r.type == "account"]
+    assert account.props["vdm_enabled"] == Unknown("GetAccount: TooManyRequestsException")
+    assert account.props["bounce_rate"] is None  # read from CloudWatch: no data points
+    assert [f["operation"] for f in live["read_failures"]] == ["GetAccount"]
 
 
 def test_server_error_on_one_identity_keeps_it_with_unknowns(endpoint: LocalEndpoint, scan: Scan) -> None:

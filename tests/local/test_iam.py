@@ -88,7 +88,22 @@ def test_quarantine_managed_policy_can_be_attached(ep: LocalEndpoint, client: Cl
         ep.add_aws_managed_policy("NoSuchPolicy")
 
 
-def test_assumed_role_sees_a_separate_account(client: ClientFactory) -> None:
+def _trusted_role(ep: LocalEndpoint, account: str, name: str, trusted: str = "123456789012") -> str:
+    """A role in ``account`` that ``trusted`` may assume (set up through moto's account header)."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{trusted}:root"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role = ep.client("iam", account_id=account).create_role(
+        RoleName=name, AssumeRolePolicyDocument=json.dumps(trust)
+    )
+    return str(role["Role"]["Arn"])
+
+
+def test_assumed_role_sees_a_separate_account(ep: LocalEndpoint, client: ClientFactory) -> None:
+    _trusted_role(ep, "111122223333", "auditor")
     sts = client("sts")
     other = sts.assume_role(RoleArn="arn:aws:iam::111122223333:role/auditor", RoleSessionName="scan")[
         "Credentials"
@@ -117,6 +132,7 @@ def test_assumed_role_sees_a_separate_account(client: ClientFactory) -> None:
 
 
 def test_admin_hooks_address_an_account(ep: LocalEndpoint, client: ClientFactory) -> None:
+    _trusted_role(ep, "111122223333", "x")
     other = client("sts").assume_role(RoleArn="arn:aws:iam::111122223333:role/x", RoleSessionName="admin")[
         "Credentials"
     ]

@@ -6,6 +6,15 @@ from typing import Any
 
 from sesguard.sources.live.values import upper, upper_list
 
+# The account properties GetAccount provides (all Unknown when it fails).
+ACCOUNT_PROPS = (
+    "enforcement_status",
+    "sending_enabled",
+    "production_access_enabled",
+    "suppressed_reasons",
+    "vdm_enabled",
+)
+
 
 def account_props(response: dict[str, Any]) -> dict[str, Any]:
     """Base properties of ``account`` from a ``GetAccount`` response."""

@@ -21,16 +21,18 @@ import boto3
 from sesguard.model import IAM_PRINCIPAL, Inventory, Location
 from sesguard.sources.live.accounts import (
     Caller,
+    RoleRequest,
     assume_role,
     caller_identity,
     organization_accounts,
     scan_regions,
 )
 from sesguard.sources.live.dmarc import DmarcChecker, default_resolver
-from sesguard.sources.live.errors import AWS_ERRORS, REGIONAL_TYPES, SOURCE, Collected
+from sesguard.sources.live.errors import AWS_ERRORS, REGIONAL_TYPES, SOURCE, Collected, error_code
 from sesguard.sources.live.iam import read_iam
 from sesguard.sources.live.options import ALL_REGIONS, LiveOptions
 from sesguard.sources.live.paging import fan_out
+from sesguard.sources.live.preflight import NO_REGION
 from sesguard.sources.live.regions import read_region
 from sesguard.sources.live.scope import Scope
 from sesguard.sources.live.session import AccountSession, CallCounter, make_config
@@ -42,6 +44,18 @@ DEFAULT_HOME: Final = "us-east-1"
 
 class DnsUnavailableError(RuntimeError):
     """``--dns`` without dnspython installed."""
+
+
+class NoRegionError(Exception):
+    """``regions=["all"]`` found no region to read (none enabled where botocore lists SES)."""
+
+    code = "NoSesRegion"
+
+    def __init__(self, partition: str) -> None:
+        super().__init__(
+            f"no enabled region of partition {partition} where the installed botocore lists SES; "
+            "name the regions with --regions"
+        )
 
 
 def _resolver_unavailable(name: str) -> list[str]:
@@ -75,14 +89,22 @@ class _Scan:
         self.home = self._home_region()
         self.result = Collected()
         self.dmarc = self._dmarc()
+        self.role = (
+            RoleRequest(
+                options.assume_role,
+                session_name=options.role_session_name,
+                duration_seconds=options.role_session_duration,
+                external_id=options.external_id,
+            )
+            if options.assume_role
+            else None
+        )
 
     def _home_region(self) -> str:
         region = self.base.default_region
         if self.options.regions is None:
             if not region:
-                raise ValueError(
-                    "no region: configure a default region (AWS_REGION, profile) or pass regions"
-                )
+                raise ValueError(NO_REGION)
             return region
         if region:
             return region
@@ -115,32 +137,54 @@ class _Scan:
         """Enter one account (assume its role) and list its regions."""
         plan = _Plan(account, None)
         opts = self.options
-        if opts.assume_role:
+        if self.role is not None and account != caller.account:
             try:
                 plan.session = assume_role(
                     self.base,
                     caller,
                     account,
-                    opts.assume_role,
+                    self.role,
                     region=self.home,
-                    session_name=opts.role_session_name,
                     profile=opts.profile,
                     counter=self.counter,
                     config=self.config,
                 )
             except AWS_ERRORS as exc:
                 regions = [r for r in (opts.regions or [self.home]) if r != ALL_REGIONS]
-                _fail_everywhere(plan.collected, exc, "AssumeRole", account, regions)
+                operation = f"AssumeRole {self.role.arn(caller.partition, account)}"
+                fix = self.role.fix(caller, account)
+                _fail_everywhere(plan.collected, exc, operation, account, regions, fix=fix)
+                self._say(f"{account}: cannot assume {self.role.name}: {error_code(exc)}; fix: {fix}")
                 return plan
         else:
+            # The caller's own account (e.g. the organization's management account, which has no
+            # OrganizationAccountAccessRole) is read with the caller's own credentials.
             plan.session = self.base
+            if self.role is not None:
+                plan.collected.notes["read_with_caller_credentials"] = [account]
         requested = opts.regions or [self.home]
         regions = scan_regions(
             plan.session, requested, home=self.home, partition=caller.partition, out=plan.collected
         )
         plan.scopes = [Scope(account, r, caller.partition) for r in regions]
         plan.account_scope = Scope(account, None, caller.partition)
+        if not regions:
+            # Nothing regional would be read: say so on every regional policy rather than stay silent.
+            plan.collected.fail_types(
+                NoRegionError(caller.partition),
+                operation="region discovery",
+                set_name=f"{account}/*",
+                location=Location(account=account),
+                affects=REGIONAL_TYPES,
+            )
+        for key in ("regions_not_known", "region_discovery"):
+            if account in plan.collected.notes.get(key, {}):
+                self._say(f"{account}: {plan.collected.notes[key][account]}")
         return plan
+
+    def _say(self, line: str) -> None:
+        if self.options.progress:
+            self.options.progress(line)
 
     def read_iam(self, session: AccountSession, scope: Scope, items: Executor) -> Collected:
         """Read the account's IAM principals (IAM is global; its client uses the home region)."""
@@ -157,13 +201,18 @@ class _Scan:
 
 
 def _fail_everywhere(
-    out: Collected, exc: BaseException, operation: str, account: str, regions: list[str]
+    out: Collected,
+    exc: BaseException,
+    operation: str,
+    account: str,
+    regions: list[str],
+    fix: str | None = None,
 ) -> None:
     """Errors blocking everything of an account: its region sets (``<account>/*`` when unknown) and IAM set."""
     for set_name in [f"{account}/{r}" for r in regions or ["*"]] + [account]:
         region = set_name.partition("/")[2] or None
         location = Location(account=account, region=None if region == "*" else region)
-        out.fail_types(exc, operation=operation, set_name=set_name, location=location, affects=("*",))
+        out.fail_types(exc, operation=operation, set_name=set_name, location=location, affects=("*",), fix=fix)
 
 
 def _guarded(
@@ -207,7 +256,7 @@ def collect_live(options: LiveOptions) -> Inventory:
             for plan in plans:
                 result.merge(plan.collected)
                 session = plan.session
-                if session is None or not plan.scopes:
+                if session is None:
                     continue
                 for scope in plan.scopes:
                     task = partial(scan.read_region, session, scope, items)

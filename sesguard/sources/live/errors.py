@@ -146,13 +146,14 @@ class Collected:
         set_name: str,
         location: Location,
         affects: tuple[str, ...],
+        fix: str | None = None,
     ) -> None:
         """Record a failure that blocks whole resource types in one set (a ``SourceError``)."""
         code = error_code(exc)
         text = error_text(exc)
         self.errors.append(
             SourceError(
-                message=f"{operation} failed in {set_name}: {code}: {text}",
+                message=f"{operation} failed in {set_name}: {code}: {text}" + (f"; fix: {fix}" if fix else ""),
                 set_name=set_name,
                 source=SOURCE,
                 location=location,

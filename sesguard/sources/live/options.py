@@ -10,6 +10,11 @@ from typing import Final
 
 ALL_REGIONS: Final = "all"
 _ACCOUNT_ID: Final = re.compile(r"^\d{12}$")
+# AWS STS AssumeRole: ExternalId 2-1224 characters of [\w+=,.@:/-]; DurationSeconds 900-43200.
+_EXTERNAL_ID: Final = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
+MIN_SESSION: Final = 900
+MAX_SESSION: Final = 43200
+DEFAULT_SESSION: Final = 3600
 
 
 @dataclass
@@ -20,12 +25,17 @@ class LiveOptions:
     (botocore's endpoint data for the partition) that is enabled for the account (EC2
     ``DescribeRegions``, which lists only enabled regions: disabled opt-in regions are left out).
     ``assume_role`` is a role *name* assumed in each of ``accounts`` and/or every ACTIVE account of
-    the ``organization`` (both given: their union). Without them the caller's own account is read.
+    the ``organization`` (both given: their union), with ``external_id`` if the roles' trust policies
+    require one, for ``role_session_duration`` seconds at a time (refreshed as they expire). The
+    caller's own account is read with the caller's credentials. Without them only the caller's own
+    account is read.
     """
 
     profile: str | None = None
     regions: list[str] | None = None
     assume_role: str | None = None
+    external_id: str | None = None
+    role_session_duration: int = 3600
     accounts: list[str] | None = None
     organization: bool = False
     dns: bool = False
@@ -47,6 +57,17 @@ class LiveOptions:
             raise ValueError(
                 "accounts / organization need assume_role: the role name to assume in each account"
             )
+        if self.external_id is not None and not _EXTERNAL_ID.fullmatch(self.external_id):
+            raise ValueError(
+                "external ID must be 2 to 1,224 characters of letters, digits and +=,.@:/- (AWS STS)"
+            )
+        if not MIN_SESSION <= self.role_session_duration <= MAX_SESSION:
+            raise ValueError(
+                f"role session duration must be {MIN_SESSION} to {MAX_SESSION} seconds, "
+                f"got {self.role_session_duration}"
+            )
+        if (self.external_id or self.role_session_duration != DEFAULT_SESSION) and not self.assume_role:
+            raise ValueError("external ID and role session duration apply to assume_role: give the role name")
         for account in self.accounts or []:
             if not _ACCOUNT_ID.match(account):
                 raise ValueError(f"account {account!r} is not a 12-digit AWS account ID")

@@ -6,8 +6,8 @@ from concurrent.futures import Executor
 from datetime import datetime
 from typing import Any
 
-from sesguard.model import ACCOUNT, Resource, Unknown
-from sesguard.sources.live.account import account_props
+from sesguard.model import ACCOUNT, Resource
+from sesguard.sources.live.account import ACCOUNT_PROPS, account_props
 from sesguard.sources.live.config_sets import read_configuration_sets
 from sesguard.sources.live.dmarc import DmarcChecker
 from sesguard.sources.live.errors import (
@@ -66,40 +66,38 @@ def read_region(
     v2 = session.client("sesv2", scope.region)
     v1 = session.client("ses", scope.region)
     response, failed = attempt(v2.get_account)
-    sandbox: Any
-    if failed is not None:
-        if error_code(failed) in REGION_LEVEL_CODES:
-            out.fail_types(
-                failed,
-                operation="GetAccount",
-                set_name=scope.set_name,
-                location=scope.location(),
-                affects=REGIONAL_TYPES,
-            )
-            return out
+    if failed is not None and error_code(failed) in REGION_LEVEL_CODES:
         out.fail_types(
             failed,
             operation="GetAccount",
             set_name=scope.set_name,
             location=scope.location(),
-            affects=(ACCOUNT,),
+            affects=REGIONAL_TYPES,
         )
-        sandbox = Unknown(f"GetAccount: {error_code(failed)}")
+        return out
+    if failed is not None:
+        # Only the facts GetAccount provides are missing: they are Unknown (error rows on exactly the
+        # policies that need them); the reputation and alarm facts come from CloudWatch and are read.
+        reason = out.fail_props(
+            failed, operation="GetAccount", set_name=scope.set_name, blocked="account." + ",".join(ACCOUNT_PROPS)
+        )
+        props: dict[str, Any] = dict.fromkeys(ACCOUNT_PROPS, reason)
+        sandbox: Any = reason
     else:
         props = account_props(response)
         sandbox = not props["production_access_enabled"]
-        props.update(_reputation(session, scope, out, now, lookback_days))
-        out.resources.append(
-            Resource(
-                type=ACCOUNT,
-                id=str(scope.region),
-                source=SOURCE,
-                location=scope.location(),
-                set_name=scope.set_name,
-                props=props,
-                native_type="AWS::SES::Account",
-            )
+    props.update(_reputation(session, scope, out, now, lookback_days))
+    out.resources.append(
+        Resource(
+            type=ACCOUNT,
+            id=str(scope.region),
+            source=SOURCE,
+            location=scope.location(),
+            set_name=scope.set_name,
+            props=props,
+            native_type="AWS::SES::Account",
         )
+    )
     read_identities(v2, v1, scope, pool, out, sandbox=sandbox, dmarc=dmarc)
     read_configuration_sets(v2, scope, pool, out)
     read_receipt_rules(v1, scope, out)
