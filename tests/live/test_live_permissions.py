@@ -95,8 +95,9 @@ def test_full_scans_call_exactly_the_policy_actions_and_only_reads(
     counted |= set(every_region.meta["api_calls"])
 
     organization = recorder.run(
-        scan, regions=[HOME, OTHER], organization=True, assume_role="sesguard-readonly"
+        scan, regions=[HOME, OTHER], organization=True, accounts=[B], assume_role="sesguard-readonly"
     )
+    assert organization.meta["live"]["accounts"] == ["123456789012", B]
     _clean(organization)
     counted |= set(organization.meta["api_calls"])
 
