@@ -72,6 +72,17 @@ def inventory_to_dict(inventory: Inventory) -> dict[str, Any]:
     }
 
 
+def _upgrade_props(resource_type: str, props: dict[str, Any]) -> dict[str, Any]:
+    """Facts added since a snapshot was written, where the older reader's answer implies them: it kept
+    only alarms on the account-level metrics, so their ``dimensions`` were none and not metric math."""
+    alarms = props.get("alarms") if resource_type == "account" else None
+    if isinstance(alarms, list):
+        props["alarms"] = [
+            {"dimensions": [], "expression": None, **a} if isinstance(a, dict) else a for a in alarms
+        ]
+    return props
+
+
 def inventory_from_dict(data: dict[str, Any], origin: str = "<snapshot>") -> Inventory:
     """Rebuild an inventory from :func:`inventory_to_dict` output; raises SnapshotError when malformed."""
     if data.get("format") != SNAPSHOT_FORMAT:
@@ -90,7 +101,7 @@ def inventory_from_dict(data: dict[str, Any], origin: str = "<snapshot>") -> Inv
                 set_name=r["set_name"],
                 native_type=r.get("native_type"),
                 location=Location(**r["location"]),
-                props=_decode(r["props"]),
+                props=_upgrade_props(r["type"], _decode(r["props"])),
             )
             for r in data["resources"]
         ]

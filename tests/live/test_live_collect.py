@@ -66,11 +66,24 @@ def test_account_rows(endpoint: LocalEndpoint, scan: Scan) -> None:
                 "name": "bounce",
                 "namespace": "AWS/SES",
                 "metric_name": "Reputation.BounceRate",
+                "dimensions": [],
+                "expression": None,
                 "threshold": 0.05,
                 "comparison": "GreaterThanOrEqualToThreshold",
                 "actions": 1,
                 "actions_enabled": True,
-            }
+            },
+            {  # kept with its dimension, so SES-MON-001 does not count it as the account-level alarm
+                "name": "per-set-bounce",
+                "namespace": "AWS/SES",
+                "metric_name": "Reputation.BounceRate",
+                "dimensions": ["ses:configuration-set=main"],
+                "expression": None,
+                "threshold": 0.05,
+                "comparison": "GreaterThanOrEqualToThreshold",
+                "actions": 0,
+                "actions_enabled": True,
+            },
         ],
     }
     assert home["bounce_rate_at"] and home["bounce_rate_at"].endswith("+00:00")

@@ -74,12 +74,15 @@ resource "aws_cloudwatch_metric_alarm" "math" {
     assert p["ses_resource_count"] == 2
     bounce, complaint, math = p["alarms"]
     assert bounce == {"name": "bounce", "namespace": "AWS/SES", "metric_name": "Reputation.BounceRate",
-                      "threshold": 0.05, "comparison": "GreaterThanOrEqualToThreshold", "actions": 1,
+                      "dimensions": [], "expression": None, "threshold": 0.05,
+                      "comparison": "GreaterThanOrEqualToThreshold", "actions": 1,
                       "actions_enabled": True, "file": bounce["file"], "line": 9}
     assert bounce["file"].endswith("main.tf")
     assert (complaint["namespace"], complaint["metric_name"], complaint["threshold"], complaint["actions"],
             complaint["actions_enabled"]) == ("AWS/SES", "Reputation.ComplaintRate", 0.001, 0, False)
-    assert is_unknown(math["metric_name"])
+    # `m1 * 100` is the bounce rate in percent: threshold 5 there is 0.05 on the metric's own scale.
+    assert (math["metric_name"], math["dimensions"], math["expression"], math["threshold"]) == (
+        "Reputation.BounceRate", [], None, 0.05)
 
 
 def test_account_fail_defaults(read_hcl: ReadHcl) -> None:

@@ -44,7 +44,7 @@ def _check(inv: Inventory, alarm_actions_known: bool) -> None:
     (alarm,) = account.props["alarms"]
     assert {k: v for k, v in alarm.items() if k not in ("file", "line", "actions")} == {
         "name": "parity-ses-bounce-rate", "namespace": "AWS/SES", "metric_name": "Reputation.BounceRate",
-        "threshold": 0.05, "comparison": "GreaterThanOrEqualToThreshold", "actions_enabled": True}
+        "dimensions": [], "expression": None, "threshold": 0.05, "comparison": "GreaterThanOrEqualToThreshold", "actions_enabled": True}
     if alarm_actions_known:
         assert alarm["actions"] == 1
     else:  # in the plan the topic ARN, so the action list, is known only after apply

@@ -22,9 +22,10 @@ def set_resources(
     credentials: list[dict[str, object]],
     files_read: int,
 ) -> list[Resource]:
-    """The set-level rows: the account settings (when the set defines SES resources) and the template set."""
+    """The set-level rows: the account settings (when the set defines SES resources or alarms on SES
+    metrics: a monitoring-only stack is judged on the alarm policies) and the template set."""
     found = []
-    if totals.ses_resource_count:
+    if totals.ses_resource_count or totals.ses_alarm_count:
         found.append(
             Resource(
                 type=ACCOUNT,
@@ -139,6 +140,7 @@ def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None)
         # Three-valued: one template enabling VDM is enough; else one that may enable it is Unknown.
         totals.vdm_enabled = any_true([totals.vdm_enabled, facts.vdm_enabled])
         totals.ses_resource_count += facts.ses_resource_count
+        totals.ses_alarm_count += facts.ses_alarm_count
         exposures.extend(secret_exposures(decoded.template, shown))
         credentials.extend(literal_credentials(decoded.template, shown))
     inventory.resources.extend(

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from sesguard.alarm_metric import MetricQuery, reads_ses, watched_metric
 from sesguard.aws_managed import aws_managed_policy_document, aws_managed_policy_name
 from sesguard.model import (
     CONFIGURATION_SET,
@@ -50,6 +51,7 @@ class TemplateFacts:
     alarms: list[dict[str, Any]] = field(default_factory=list)
     vdm_enabled: bool | Unknown = False
     ses_resource_count: int = 0
+    ses_alarm_count: int = 0  # alarms reading an AWS/SES metric: a monitoring-only set still has an account row
 
 
 def any_true(values: Iterable[bool | Unknown]) -> bool | Unknown:
@@ -185,6 +187,7 @@ class TemplateNormalizer:
         self.raw_resources: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         self.lines = keyed_lines(self.raw_resources)
         self.resolved: dict[str, tuple[str, Props]] = {}
+        self.ses_alarms = 0  # alarms reading an AWS/SES metric, counted by _alarms
         # Resources with a `Condition:` may not be created: what they would prove is not certain.
         self.conditions: dict[str, str] = {}
         for logical_id, body in self.raw_resources.items():
@@ -292,6 +295,7 @@ class TemplateNormalizer:
         facts.resources.extend(self._receipt_rules())
         facts.resources.extend(self._principals())
         facts.alarms = self._alarms()
+        facts.ses_alarm_count = self.ses_alarms
         # VDM is on when one VdmAttributes enables both the dashboard and the guardian.
         facts.vdm_enabled = any_true(
             self.if_created(
@@ -479,14 +483,6 @@ class TemplateNormalizer:
     def _alarms(self) -> list[dict[str, Any]]:
         alarms = []
         for logical_id, props in self.of_type("AWS::CloudWatch::Alarm"):
-            namespace, metric = props.get("Namespace"), props.get("MetricName")
-            queries = _list(props.get("Metrics"), "Metrics")
-            for query in [queries] if isinstance(queries, Unknown) else queries:
-                stat = _get(query, "MetricStat", "Metric")
-                if namespace is None and isinstance(stat, Mapping):
-                    namespace, metric = stat.get("Namespace"), stat.get("MetricName")
-                elif namespace is None and isinstance(stat, Unknown):
-                    namespace = metric = stat  # this query may be the watched metric
             threshold = props.get("Threshold")
             try:
                 threshold = (
@@ -494,12 +490,24 @@ class TemplateNormalizer:
                 )
             except (TypeError, ValueError):
                 threshold = Unknown(f"threshold {threshold!r} is not a number")
+            metrics = _list(props.get("Metrics"), "Metrics")
+            queries = metrics if isinstance(metrics, Unknown) else [_metric_query(q) for q in metrics]
+            if not isinstance(queries, Unknown) and any(is_unknown(q) for q in queries):
+                queries = next(q for q in queries if isinstance(q, Unknown))
+            if reads_ses(props.get("Namespace"), queries):
+                self.ses_alarms += 1
+            watched = watched_metric(
+                props.get("Namespace"),
+                props.get("MetricName"),
+                _dimensions(props.get("Dimensions")),
+                queries,
+                threshold,
+                logical_id,
+            )
             alarms.append(
                 {
                     "name": props.get("AlarmName", logical_id),
-                    "namespace": namespace,
-                    "metric_name": metric,
-                    "threshold": threshold,
+                    **watched,
                     "comparison": props.get("ComparisonOperator"),
                     "actions": _count(props.get("AlarmActions"), "AlarmActions"),
                     "actions_enabled": self.if_created(logical_id, _bool(props.get("ActionsEnabled"), True)),
@@ -647,6 +655,39 @@ def _console_password(login_profile: Any) -> bool | Unknown:
     if isinstance(login_profile, MaybeAbsent):
         return Unknown(f"LoginProfile: {login_profile.reason}")
     return login_profile is not None
+
+
+def _dimensions(value: Any) -> Any:
+    """An alarm's ``Dimensions``: items that may vanish (``Fn::If`` with ``AWS::NoValue``) only matter
+    when nothing else is there, since one dimension already makes it a per-resource metric."""
+    items = _list(value, "Dimensions")
+    if isinstance(items, Unknown):
+        return items
+    definite = [i for i in items if not isinstance(i, MaybeAbsent)]
+    if not definite and items:
+        return Unknown(f"Dimensions: {items[0].reason}")
+    return [i if isinstance(i, Mapping) else {"Name": i, "Value": i} for i in definite]
+
+
+def _metric_query(query: Any) -> MetricQuery | Unknown:
+    """One ``Metrics`` item of an alarm as a :class:`MetricQuery` (Unknown when it cannot be read)."""
+    if is_unknown(query):
+        return Unknown(f"a metric query of the alarm cannot be resolved ({query.reason})")
+    if not isinstance(query, Mapping):
+        return Unknown(f"metric query {query!r} is not a mapping")
+    metric = _get(query, "MetricStat", "Metric")
+    if is_unknown(metric):
+        return Unknown(f"MetricStat.Metric cannot be resolved ({metric.reason})")
+    metric = metric if isinstance(metric, Mapping) else {}
+    return_data = query.get("ReturnData")
+    return MetricQuery(
+        id=query.get("Id"),
+        expression=query.get("Expression"),
+        namespace=metric.get("Namespace"),
+        metric_name=metric.get("MetricName"),
+        dimensions=_dimensions(metric.get("Dimensions")),
+        return_data=None if return_data is None else _bool(return_data, True),
+    )
 
 
 def _count(value: Any, what: str) -> int | Unknown:

@@ -8,8 +8,10 @@ Alarms: ``DescribeAlarms`` lists every metric alarm of the region, 100 a page, w
 ``DescribeAlarmsForMetric`` answers for one metric in one call. The reader asks for the first page of
 ``DescribeAlarms``: when the region has at most 100 alarms that single call is complete (1 call);
 otherwise it switches to ``DescribeAlarmsForMetric`` for the two metrics (3 calls in all, instead of
-one per 100 alarms). Only alarms on the account-level metrics (no dimensions) are kept; alarms on
-metric-math expressions are not recognized.
+one per 100 alarms). Alarms on the two metrics are kept with their dimensions, and metric-math alarms
+whose queries use them with their expression (:mod:`sesguard.alarm_metric` decides which of them
+watch the account-level metric). ``DescribeAlarmsForMetric`` does not return metric-math alarms, so
+in a region with more than 100 alarms those are not seen (an alarm missed can only fail a row).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from sesguard.alarm_metric import MetricQuery, watched_metric
 from sesguard.sources.live.paging import pages
 from sesguard.sources.live.session import Client
 from sesguard.sources.live.values import iso
@@ -76,12 +79,28 @@ def latest_rates(cloudwatch: Client, now: datetime, lookback_days: int) -> dict[
     return props
 
 
+def _query(raw: dict[str, Any]) -> MetricQuery:
+    metric = (raw.get("MetricStat") or {}).get("Metric") or {}
+    return MetricQuery(
+        id=raw.get("Id"),
+        expression=raw.get("Expression"),
+        namespace=metric.get("Namespace"),
+        metric_name=metric.get("MetricName"),
+        dimensions=metric.get("Dimensions") or [],
+        return_data=raw.get("ReturnData"),
+    )
+
+
 def _alarm(raw: dict[str, Any]) -> dict[str, Any]:
+    threshold = float(raw["Threshold"]) if raw.get("Threshold") is not None else None
+    queries = [_query(q) for q in raw.get("Metrics") or []]
+    name = raw.get("AlarmName")
+    watched = watched_metric(
+        raw.get("Namespace"), raw.get("MetricName"), raw.get("Dimensions") or [], queries, threshold, str(name)
+    )
     return {
-        "name": raw.get("AlarmName"),
-        "namespace": raw.get("Namespace"),
-        "metric_name": raw.get("MetricName"),
-        "threshold": float(raw["Threshold"]) if raw.get("Threshold") is not None else None,
+        "name": name,
+        **watched,
         "comparison": raw.get("ComparisonOperator"),
         "actions": len(raw.get("AlarmActions") or []),
         "actions_enabled": bool(raw.get("ActionsEnabled", False)),
@@ -89,11 +108,11 @@ def _alarm(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _watches_reputation(raw: dict[str, Any]) -> bool:
-    return (
-        raw.get("Namespace") == NAMESPACE
-        and raw.get("MetricName") in _QUERY_IDS.values()
-        and not raw.get("Dimensions")
-    )
+    """The alarm's metric, or one of its metric-math queries, is a reputation metric of AWS/SES."""
+    metrics = [(raw.get("Namespace"), raw.get("MetricName"))] + [
+        (q.namespace, q.metric_name) for q in map(_query, raw.get("Metrics") or [])
+    ]
+    return any(namespace == NAMESPACE and metric in _QUERY_IDS.values() for namespace, metric in metrics)
 
 
 def reputation_alarms(cloudwatch: Client) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from sesguard.alarm_metric import MetricQuery, reads_ses, watched_metric
 from sesguard.aws_managed import aws_managed_policy_document, aws_managed_policy_name
 from sesguard.model import (
     CONFIGURATION_SET,
@@ -655,20 +656,10 @@ def normalize_module(raws: list[RawResource], set_name: str) -> list[Resource]:
 
 def alarm_facts(raw: RawResource) -> dict[str, Any]:
     """The ``alarms`` entry of an ``aws_cloudwatch_metric_alarm``."""
-    namespace: Any = raw.values.get("namespace")
-    metric: Any = raw.values.get("metric_name")
-    queries = raw.values.get("metric_query")
-    if is_unknown(queries):
-        namespace = metric = queries
-    elif isinstance(queries, list) and queries:
-        returned = [q for q in queries if isinstance(q, dict) and q.get("return_data") is True] or queries
-        query = returned[0] if len(returned) == 1 else None
-        block = query.get("metric") if isinstance(query, dict) else None
-        block = block[0] if isinstance(block, list) and block else block
-        if isinstance(block, dict) and not (isinstance(query, dict) and present(query.get("expression"))):
-            namespace, metric = block.get("namespace"), block.get("metric_name")
-        else:
-            namespace = metric = Unknown(f"{raw.address} alarms on a metric math expression")
+    queries: Any = raw.values.get("metric_query")
+    if not is_unknown(queries):
+        queries = [_metric_query(q, raw.address) for q in queries] if isinstance(queries, list) else []
+        queries = next((q for q in queries if is_unknown(q)), queries)
     threshold = raw.values.get("threshold")
     if isinstance(threshold, int | float) and not isinstance(threshold, bool):
         threshold = float(threshold)
@@ -680,14 +671,49 @@ def alarm_facts(raw: RawResource) -> dict[str, Any]:
     elif threshold is None:
         threshold = Unknown(f"{raw.address} has no static threshold")
     actions = raw.values.get("alarm_actions")
+    watched = watched_metric(
+        raw.values.get("namespace"),
+        raw.values.get("metric_name"),
+        raw.values.get("dimensions"),
+        queries,
+        threshold,
+        raw.address,
+    )
     return {
         "name": raw.values.get("alarm_name"),
-        "namespace": namespace,
-        "metric_name": metric,
-        "threshold": threshold,
+        **watched,
         "comparison": raw.values.get("comparison_operator"),
         "actions": len(actions) if isinstance(actions, list) else (actions if is_unknown(actions) else 0),
         "actions_enabled": if_created(raw, flag(raw.values.get("actions_enabled"), True)),
         "file": raw.file,
         "line": raw.line,
     }
+
+
+def alarm_reads_ses(raw: RawResource) -> bool:
+    """Whether an ``aws_cloudwatch_metric_alarm`` reads an ``AWS/SES`` metric (a monitoring-only set)."""
+    queries = raw.values.get("metric_query")
+    listed = [_metric_query(q, raw.address) for q in queries] if isinstance(queries, list) else []
+    return reads_ses(raw.values.get("namespace"), listed)
+
+
+def _metric_query(query: Any, address: str) -> MetricQuery | Unknown:
+    """One ``metric_query`` block as a :class:`MetricQuery` (Unknown when it cannot be read)."""
+    if isinstance(query, Unknown):
+        return query
+    if not isinstance(query, dict):
+        return Unknown(f"{address}: a metric_query block cannot be read")
+    found = query.get("metric")
+    found = found[0] if isinstance(found, list) and found else found
+    if isinstance(found, Unknown):
+        return found
+    block: dict[str, Any] = found if isinstance(found, dict) else {}
+    expression = query.get("expression")
+    return MetricQuery(
+        id=query.get("id"),
+        expression=expression if present(expression) else None,
+        namespace=block.get("namespace"),
+        metric_name=block.get("metric_name"),
+        dimensions=block.get("dimensions"),
+        return_data=None if query.get("return_data") is None else flag(query.get("return_data"), False),
+    )

@@ -22,6 +22,7 @@ from sesguard.sources.terraform.module import HclModule, ModuleRegistry
 from sesguard.sources.terraform.normalize import (
     SOURCE,
     alarm_facts,
+    alarm_reads_ses,
     clean,
     enums,
     if_created,
@@ -160,7 +161,8 @@ class _SetBuilder:
         emitted = [r for r in self.raws if r.emit]
         ses = [r for r in emitted if r.mode == "managed" and r.type.startswith(("aws_ses_", "aws_sesv2_"))]
         location = Location(file=str(self.root))
-        if ses:
+        ses_alarms = [r for r in emitted if r.mode == "managed" and r.type == "aws_cloudwatch_metric_alarm"]
+        if ses or any(alarm_reads_ses(r) for r in ses_alarms):
             resources.append(
                 Resource(
                     type=ACCOUNT,
