@@ -34,6 +34,7 @@ commands:
   iac        check CloudFormation/SAM/CDK templates and Terraform before they are deployed
   report     rebuild the reports from the last findings.json and the run history
   policies   list the policies, or show one with its rationale and remediation
+  investigate  find where the bounces and complaints come from (VDM, suppression list, event archive)
   local      serve a local SES endpoint (moto plus sesguard's SES v2 extension)
   demo       scan a built-in demo account on a local endpoint and write its reports
 
@@ -294,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(prog="sesguard", description=DESCRIPTION, formatter_class=raw)
     from sesguard import __version__
+    from sesguard.investigate import cli as investigate_cli
 
     parser.add_argument("--version", action="version", version=f"sesguard {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -348,6 +350,15 @@ def build_parser() -> argparse.ArgumentParser:
     pol.add_argument("--policies", metavar="DIR", help="another policy folder")
     pol.add_argument("--json", action="store_true", help="print JSON")
     pol.set_defaults(handler=cmd_policies)
+
+    inv = sub.add_parser(
+        "investigate", formatter_class=raw, help="find where the bounces and complaints come from",
+        description=investigate_cli.DESCRIPTION,
+        epilog="examples:\n  sesguard investigate --regions eu-west-1 --events s3://my-ses-events/firehose/\n"
+        "  sesguard investigate --events ./sns-notifications/ --lookback-days 30",
+    )  # fmt: skip
+    investigate_cli.add_arguments(inv)
+    inv.set_defaults(handler=lambda a, _extra: investigate_cli.run(a))
 
     local = sub.add_parser(
         "local", add_help=False, help="serve a local SES endpoint (see `sesguard local --help`)",

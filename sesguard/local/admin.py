@@ -15,6 +15,11 @@ POST     /_sesguard/ses/identity          ``identity`` and any of ``verification
                                           ``next_signing_key_length``
 POST     /_sesguard/ses/identity/verify   ``identity``: verification, DKIM and MAIL FROM succeed
 GET      /_sesguard/ses/state             ``?account_id=&region=``: the SES state, for debugging
+POST     /_sesguard/ses/vdm-metrics       ``records``: VDM daily counts (``day``, ``metric``,
+                                          ``count``, ``email_identity``, ``configuration_set``,
+                                          ``isp``), see :mod:`.sesv2_deliverability`
+POST     /_sesguard/ses/suppressed        ``entries``: suppression-list entries (``email``,
+                                          ``reason``, ``last_update_time``)
 POST     /_sesguard/iam/access-key        ``user_name``, ``access_key_id``, ``created_days_ago``,
                                           ``last_used_days_ago`` (or ``created_at`` /
                                           ``last_used_at`` ISO 8601), ``last_used_service``,
@@ -43,7 +48,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from . import moto_bridge
+from . import moto_bridge, sesv2_deliverability
 from .sesv2_api import ENFORCEMENT_STATUSES
 from .store import Identity, RegionState, now
 from .wire import WireResponse
@@ -102,6 +107,8 @@ class AdminApi:
             ("POST", "/ses/identity"): self._identity,
             ("POST", "/ses/identity/verify"): self._verify,
             ("GET", "/ses/state"): self._state,
+            ("POST", "/ses/vdm-metrics"): lambda b: self._locked(b, sesv2_deliverability.load_metrics),
+            ("POST", "/ses/suppressed"): lambda b: self._locked(b, sesv2_deliverability.load_suppressed),
             ("POST", "/iam/access-key"): self._access_key,
             ("POST", "/iam/aws-managed-policy"): self._managed_policy,
             ("POST", "/sts/credential-lifetime"): self._credential_lifetime,
@@ -134,6 +141,12 @@ class AdminApi:
     def _region(self, body: dict[str, Any]) -> RegionState:
         account_id = str(body.get("account_id") or moto_bridge.DEFAULT_ACCOUNT_ID)
         return self.app.store.region(account_id, str(body.get("region") or DEFAULT_REGION))
+
+    def _locked(
+        self, body: dict[str, Any], loader: Callable[[RegionState, dict[str, Any]], dict[str, Any]]
+    ) -> dict[str, Any]:
+        with self.app.store.lock:
+            return loader(self._region(body), body)
 
     def _reset(self, body: dict[str, Any]) -> dict[str, str]:
         self.app.reset()

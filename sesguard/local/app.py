@@ -204,13 +204,16 @@ class EndpointApp:
             raise ApiError("BadRequestException", "The request body is not valid JSON.") from exc
         if not isinstance(params, dict):
             raise ApiError("BadRequestException", "The request body must be a JSON object.")
-        query = dict(parse_qsl(incoming.query, keep_blank_values=True))
+        pairs = parse_qsl(incoming.query, keep_blank_values=True)
+        query = dict(pairs)
         shape = op.input_shape
         for name, member in shape.members.items() if shape is not None else []:
             location = member.serialization.get("location")
             wire_name = member.serialization.get("name", name)
             if location == "uri" and wire_name in info.labels:
                 params[name] = info.labels[wire_name]
+            elif location == "querystring" and member.type_name == "list" and wire_name in query:
+                params[name] = [value for key, value in pairs if key == wire_name]
             elif location == "querystring" and wire_name in query:
                 raw = query[wire_name]
                 params[name] = int(raw) if member.type_name in ("integer", "long") else raw

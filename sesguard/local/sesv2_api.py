@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import moto_bridge
+from . import moto_bridge, sesv2_deliverability
 from .errors import ApiError, already_exists, bad_request, not_found
 from .store import PRODUCTION_QUOTA, SANDBOX_QUOTA, ConfigSet, Identity, MailFrom, RegionState
 
@@ -541,6 +541,7 @@ def delete_configuration_set_event_destination(state: RegionState, params: Param
 
 
 HANDLERS: dict[str, Handler] = {
+    **sesv2_deliverability.HANDLERS,
     "GetAccount": get_account,
     "PutAccountSuppressionAttributes": put_account_suppression_attributes,
     "PutAccountVdmAttributes": put_account_vdm_attributes,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import moto_bridge
+from .sesv2_deliverability import Deliverability
 
 SANDBOX_QUOTA = (200.0, 1.0)
 PRODUCTION_QUOTA = (50000.0, 14.0)
@@ -126,6 +127,7 @@ class RegionState:
         self.account = AccountSettings()
         self.identities: dict[str, Identity] = {}
         self.config_sets: dict[str, ConfigSet] = {}
+        self.deliverability = Deliverability()
 
     def arn(self, resource: str) -> str:
         """The ARN of an SES resource of this account and region."""

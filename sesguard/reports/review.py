@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from sesguard.atomic import write_text_atomic
+from sesguard.investigate.render import cause_lines as investigation_cause_lines
+from sesguard.investigate.render import load as load_investigations
 from sesguard.reports import document, history
 from sesguard.reports.document import Doc, Row, percent
 from sesguard.reports.document import md_cell as _cell
@@ -149,9 +151,12 @@ class _Run:
     by_region: dict[tuple[str, str], list[Row]]
     by_account: dict[str, list[Row]]
     fixed: frozenset[str]
+    investigations: tuple[Mapping[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, doc: Doc, entries: Sequence[history.Entry]) -> _Run:
+    def of(
+        cls, doc: Doc, entries: Sequence[history.Entry], investigations: Sequence[Mapping[str, Any]] = ()
+    ) -> _Run:
         by_region: dict[tuple[str, str], list[Row]] = {}
         by_account: dict[str, list[Row]] = {}
         for row in doc.get("findings") or []:
@@ -160,7 +165,15 @@ class _Run:
             by_region.setdefault((account, str(resource.get("region"))), []).append(row)
             by_account.setdefault(account, []).append(row)
         fixed = frozenset(f["id"] for f in history.changes(entries, doc)["fixed"] if f["now"] == "pass")
-        return cls(doc, history.series(entries, doc), by_region, by_account, fixed)
+        return cls(doc, history.series(entries, doc), by_region, by_account, fixed, tuple(investigations))
+
+    def investigation(self, case: Case) -> Mapping[str, Any] | None:
+        """The saved ``sesguard investigate`` result for the case's account and region, if any."""
+        return next(
+            (i for i in self.investigations if str(i.get("account_id")) == case.account
+             and str(i.get("region")) == case.region),
+            None,
+        )  # fmt: skip
 
     def rows(self, case: Case) -> list[Row]:
         """The rows a case is about: its account and region, or its account's credential rows."""
@@ -258,7 +271,13 @@ def _draft_reputation(case: Case, run: _Run) -> str:
     lines = [*_header(case, run.doc, title), "## Evidence", "", *_rate_lines(case, run)]
     lines += ["", "Failing policies in this account and region:", "", *_rows_table(failing)]
     lines += ["", "Already in place:", "", *_in_place(rows, REPUTATION_CAUSES, fixed)]
-    lines += ["", "## 1. The cause", "", "Candidates from the scan (keep those that apply):", ""]
+    lines += ["", "## 1. The cause", ""]
+    found = run.investigation(case)
+    if found is not None:
+        lines += [*investigation_cause_lines(found), ""]
+    else:
+        lines += ["_Run `sesguard investigate` to add the evidence from the sending data here._", ""]
+    lines += ["Candidates from the scan (keep those that apply):", ""]
     lines += [
         f"- {REPUTATION_CAUSES[str(r['policy_id'])]} ({r['policy_id']}, `{(r.get('resource') or {}).get('id')}`)"
         for r in causes
@@ -351,9 +370,11 @@ def _prevention(rows: Sequence[Row], pids: Sequence[str]) -> list[str]:
     return lines
 
 
-def draft(case: Case, doc: Doc, entries: Sequence[history.Entry] = ()) -> str:
-    """The Markdown draft for one case."""
-    return _draft(case, _Run.of(doc, entries))
+def draft(
+    case: Case, doc: Doc, entries: Sequence[history.Entry] = (), investigations: Sequence[Mapping[str, Any]] = ()
+) -> str:
+    """The Markdown draft for one case (with ``sesguard investigate`` evidence when given)."""
+    return _draft(case, _Run.of(doc, entries, investigations))
 
 
 def _draft(case: Case, run: _Run) -> str:
@@ -369,7 +390,7 @@ def write(doc: Doc, report_dir: Path) -> Path:
     """
     document.check(doc)
     folder = report_dir / DIRNAME
-    run = _Run.of(doc, history.read(report_dir))
+    run = _Run.of(doc, history.read(report_dir), load_investigations(report_dir))
     found = cases(doc)
     written = {INDEX}
     for case in found:

@@ -1,0 +1,23 @@
+"""After an investigation: rewrite the review drafts of the report folder with its evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def refresh_review(report_dir: Path) -> Path | None:
+    """Rewrite ``review/`` from the folder's ``findings.json`` (now with the evidence); None without one."""
+    from sesguard.findings_doc import FINDINGS_FILE
+    from sesguard.reports import review
+    from sesguard.reports.document import load
+
+    findings = report_dir / FINDINGS_FILE
+    if not findings.is_file():
+        return None
+    try:
+        doc = load(findings)
+    except ValueError:
+        return None
+    if not review.cases(doc):
+        return None
+    return review.write(doc, report_dir)
