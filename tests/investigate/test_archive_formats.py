@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,18 +21,18 @@ WHEN = f"{DAY}T10:00:00.000Z"
 
 def _records() -> list[dict[str, object]]:
     """A small mixed population: 4 sends (5 recipients), 2 hard bounces, 1 soft, 1 complaint, 1 open."""
-    kw = {
+    kw: dict[str, Any] = {
         "configuration_set": "newsletter",
         "tags": {"campaign": "nov-import"},
         "identity": "shop.example.net",
     }
     return [
-        synth.event("Send", WHEN, ["a@gmail.com", "b@yahoo.com"], **kw),  # type: ignore[arg-type]
-        synth.event("Send", WHEN, ["c@gmail.com"], **kw),  # type: ignore[arg-type]
-        synth.event("Send", WHEN, ["d@example.org"], **kw),  # type: ignore[arg-type]
-        synth.event("Send", WHEN, ["e@example.org"], **kw),  # type: ignore[arg-type]
-        synth.event("Bounce", WHEN, ["a@gmail.com"], bounce_subtype="NoEmail", **kw),  # type: ignore[arg-type]
-        synth.event("Bounce", WHEN, ["b@yahoo.com"], bounce_subtype="General", **kw),  # type: ignore[arg-type]
+        synth.event("Send", WHEN, ["a@gmail.com", "b@yahoo.com"], **kw),
+        synth.event("Send", WHEN, ["c@gmail.com"], **kw),
+        synth.event("Send", WHEN, ["d@example.org"], **kw),
+        synth.event("Send", WHEN, ["e@example.org"], **kw),
+        synth.event("Bounce", WHEN, ["a@gmail.com"], bounce_subtype="NoEmail", **kw),
+        synth.event("Bounce", WHEN, ["b@yahoo.com"], bounce_subtype="General", **kw),
         synth.event(
             "Bounce",
             WHEN,
@@ -40,9 +41,9 @@ def _records() -> list[dict[str, object]]:
             bounce_subtype="MailboxFull",
             status="4.2.2",
             **kw,
-        ),  # type: ignore[arg-type]
-        synth.event("Complaint", WHEN, ["d@example.org"], **kw),  # type: ignore[arg-type]
-        synth.event("Open", WHEN, ["e@example.org"], **kw),  # type: ignore[arg-type]
+        ),
+        synth.event("Complaint", WHEN, ["d@example.org"], **kw),
+        synth.event("Open", WHEN, ["e@example.org"], **kw),
     ]
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,16 +38,16 @@ def _write_incident(folder: Path) -> dict[str, int]:
             )
         for campaign, recipients, bounce_rate in batches:
             for address in recipients:
-                kw = {
+                kw: dict[str, Any] = {
                     "configuration_set": "newsletter",
                     "tags": {"campaign": campaign},
                     "identity": "shop.example.net",
                 }
-                records.append(synth.event("Send", when, [address], **kw))  # type: ignore[arg-type]
+                records.append(synth.event("Send", when, [address], **kw))
                 if rng.random() < bounce_rate and (
                     campaign == "nov-import" or address.endswith("3@gmail.com")
                 ):
-                    records.append(synth.event("Bounce", when, [address], bounce_subtype="NoEmail", **kw))  # type: ignore[arg-type]
+                    records.append(synth.event("Bounce", when, [address], bounce_subtype="NoEmail", **kw))
                     total += 1
                     planted += campaign == "nov-import"
                     bounced.add(address)

@@ -125,7 +125,7 @@ def test_clear_faults_and_bad_rules(ep: LocalEndpoint, client: ClientFactory) ->
 
 def test_moto_gaps_become_client_errors(client: ClientFactory) -> None:
     with pytest.raises(ClientError) as v2:
-        client("sesv2", config=NO_RETRY).list_suppressed_destinations()
+        client("sesv2", config=NO_RETRY).get_deliverability_dashboard_options()
     assert v2.value.response["Error"]["Code"] == "NotImplemented"
     assert "moto" in v2.value.response["Error"]["Message"]
     with pytest.raises(ClientError) as v1:

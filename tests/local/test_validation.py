@@ -122,4 +122,13 @@ def test_every_sesv2_operation_round_trips(client: ClientFactory) -> None:
     sesv2.delete_email_identity(EmailIdentity="example.com")
     sesv2.delete_configuration_set_event_destination(ConfigurationSetName="cs", EventDestinationName="d")
     sesv2.delete_configuration_set(ConfigurationSetName="cs")
+    sesv2.put_suppressed_destination(EmailAddress="gone@example.com", Reason="BOUNCE")
+    sesv2.get_suppressed_destination(EmailAddress="gone@example.com")
+    sesv2.list_suppressed_destinations(Reasons=["BOUNCE"], PageSize=10)
+    sesv2.delete_suppressed_destination(EmailAddress="gone@example.com")
+    start = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    query = {"Id": "q", "Namespace": "VDM", "Metric": "SEND", "Dimensions": {"ISP": "Gmail"}}
+    sesv2.batch_get_metric_data(
+        Queries=[{**query, "StartDate": start, "EndDate": start + dt.timedelta(days=1)}]
+    )
     assert called == set(sesv2_api.HANDLERS)

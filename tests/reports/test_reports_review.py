@@ -126,3 +126,30 @@ def test_template_runs_get_no_drafts(template_doc: dict[str, Any], tmp_path: Pat
     assert review.cases(template_doc) == []
     write_reports(template_doc, tmp_path, ["html"])
     assert not (tmp_path / "review").exists()
+
+
+def test_the_cause_section_carries_the_investigation_evidence(
+    live_doc: dict[str, Any], tmp_path: Path
+) -> None:
+    from sesguard.investigate.render import write as write_investigation
+
+    found: dict[str, Any] = {
+        "account_id": "111111111111", "region": "us-east-1",
+        "window": {"start": "2026-11-15", "end": "2026-11-28"},
+        "causes": [{"rank": 1, "kind": "list_import", "source": "archive+suppression",
+                    "statement": "List import: 1500 addresses were sent to for the first time on 2026-11-23"}],
+        "missing": ["no VDM metrics: Virtual Deliverability Manager is off in this region"],
+        "sources": {},
+    }  # fmt: skip
+    other = {**found, "region": "eu-west-1", "causes": [{**found["causes"][0], "statement": "OTHER REGION"}]}
+    write_investigation([found, other], tmp_path)
+    review.write(live_doc, tmp_path)
+    text = (tmp_path / "review" / "reputation-111111111111-us-east-1.md").read_text(encoding="utf-8")
+    cause = text.split("## 1. The cause")[1].split("## 2.")[0]
+    assert "Evidence from the sending data (2026-11-15 to 2026-11-28, `sesguard investigate`)" in cause
+    assert (
+        "1. List import: 1500 addresses were sent to for the first time on 2026-11-23 "
+        "(source: event archive and suppression list)." in cause
+    )
+    assert "- no VDM metrics: Virtual Deliverability Manager is off in this region" in cause
+    assert "OTHER REGION" not in text
