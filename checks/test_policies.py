@@ -1,14 +1,9 @@
-"""The SES compliance checks: one test per (policy, resource).
+"""The SES compliance checks of a checkout: ``pytest checks/ --templates PATH`` (or ``--aws``, ``--inventory``).
 
-Run ``pytest checks/ --templates PATH`` (CloudFormation, Terraform), ``pytest checks/ --aws`` (a live
-account) or ``pytest checks/ --inventory FILE`` (a saved snapshot). The rows come from the sesguard
-plugin (``sesguard.plugin``), loaded by the repository's ``conftest.py``.
+The check itself lives in the package (:mod:`sesguard.checks.test_policies`), so installed sesguard runs
+the same test anywhere; the rows come from the sesguard plugin, loaded by the repository's ``conftest.py``.
 """
 
-from sesguard.engine import Finding
-from sesguard.plugin import check_finding
+from sesguard.checks.test_policies import test_policy
 
-
-def test_policy(sesguard_finding: Finding) -> None:
-    """The resource complies with the policy."""
-    check_finding(sesguard_finding)
+__all__ = ["test_policy"]

@@ -44,13 +44,8 @@ Run `sesguard COMMAND --help` for each command's options."""
 
 
 def checks_dir() -> Path:
-    """The pytest checks shipped with sesguard: ``sesguard/checks`` or the checkout's ``checks/``."""
-    packaged = Path(str(resources.files("sesguard") / "checks"))
-    if packaged.is_dir():
-        return packaged
-    from sesguard.policies import shipped_path
-
-    return shipped_path("checks")
+    """The pytest checks shipped with sesguard (the package :mod:`sesguard.checks`)."""
+    return Path(str(resources.files("sesguard.checks")))
 
 
 # --- options shared with the pytest plugin ----------------------------------------------------------

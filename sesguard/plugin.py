@@ -1,11 +1,15 @@
 """The pytest plugin: options, one test per (policy, resource), and the reports at the end.
 
-Loaded by the repository's ``conftest.py`` (``pytest_plugins``) or with ``-p sesguard.plugin``.
-Nothing happens unless a source is chosen (``--templates``, ``--aws`` or ``--inventory``).
+Registered through the ``pytest11`` entry point wherever sesguard is installed (and by the repository's
+``conftest.py``). Nothing happens unless a source is chosen (``--templates``, ``--aws`` or
+``--inventory``); then, when no test paths are given, the shipped checks (:mod:`sesguard.checks`)
+are what is collected. Under pytest-xdist the controlling process reads the live account once, hands
+the snapshot to the workers, gathers every row's outcome and writes the reports.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -26,6 +30,7 @@ from sesguard.policies import (
     load_policies,
     policy_set_digest,
 )
+from sesguard.terminal import row_detail, row_line
 from sesguard.verdicts import WaiverState
 
 ROW_FIXTURE: Final = "sesguard_finding"
@@ -47,6 +52,19 @@ class RunState:
     findings: list[Finding] = field(default_factory=list)
     waiver_states: list[WaiverState] = field(default_factory=list)
     outcomes: dict[str, str] = field(default_factory=dict)
+    live_snapshot: Path | None = None  # the live inventory handed to pytest-xdist workers
+
+
+LIVE_SNAPSHOT_INPUT: Final = "sesguard_live_snapshot"
+"""The ``workerinput`` key naming the controller's live snapshot file (pytest-xdist)."""
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _is_controller(config: pytest.Config) -> bool:
+    return config.pluginmanager.has_plugin("dsession")
 
 
 STATE_KEY: Final = pytest.StashKey[RunState]()
@@ -221,6 +239,23 @@ def pytest_configure(config: pytest.Config) -> None:
         started_at=_now(),
         snapshot=snapshot,
     )
+    config.pluginmanager.register(RowOutcomes(config.stash[STATE_KEY].outcomes), "sesguard-row-outcomes")
+    _collect_the_checks(config)
+    _quiet_by_default(config)
+
+
+def _collect_the_checks(config: pytest.Config) -> None:
+    """No test paths on the command line: collect the shipped checks, not the project's own tests."""
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        from sesguard.cli import checks_dir
+
+        config.args = [str(checks_dir() / "test_policies.py")]
+
+
+def _quiet_by_default(config: pytest.Config) -> None:
+    """One line per failing row (pytest's short summary) unless ``-v`` or ``--tb`` asks for the detail."""
+    if config.get_verbosity() <= 0 and config.option.tbstyle == "auto":
+        config.option.tbstyle = "no"
 
 
 def _now() -> str:
@@ -268,8 +303,41 @@ def _collect(config: pytest.Config, state: RunState) -> Inventory:
     if state.snapshot is not None:
         inventory.extend(state.snapshot)
     if config.getoption("aws"):
-        inventory.extend(_collect_live(config))
+        inventory.extend(_live_inventory(config, state))
     return inventory
+
+
+def _live_inventory(config: pytest.Config, state: RunState) -> Inventory:
+    """The live account: read once by the controlling process, a pytest-xdist worker gets its snapshot."""
+    from sesguard.snapshot import read_snapshot, write_snapshot
+
+    if _is_worker(config):
+        return read_snapshot(Path(config.workerinput[LIVE_SNAPSHOT_INPUT]))  # type: ignore[attr-defined]
+    live = _collect_live(config)
+    if _is_controller(config):
+        folder = Path(tempfile.mkdtemp(prefix="sesguard-xdist-"))
+        state.live_snapshot = folder / "live.json"
+        write_snapshot(live, state.live_snapshot)
+        config.add_cleanup(lambda: _remove(folder))
+    return live
+
+
+def _remove(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist (controller): evaluate once before the workers start, hand them the live snapshot."""
+    state = node.config.stash.get(STATE_KEY, None)
+    if state is None:
+        return
+    if state.inventory is None:
+        _evaluate(node.config, state)
+    if state.live_snapshot is not None:
+        node.workerinput[LIVE_SNAPSHOT_INPUT] = str(state.live_snapshot)
 
 
 def _live_options(config: pytest.Config) -> Any:
@@ -353,35 +421,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         )
 
 
-def _place(finding: Finding) -> str:
-    loc = finding.resource.location
-    if loc.file:
-        return f"{loc.file}:{loc.line}" if loc.line else loc.file
-    parts = [p for p in (loc.account, loc.region) if p]
-    return "/".join(parts) + (f" ({loc.arn})" if loc.arn else "")
-
-
-def _fix(finding: Finding) -> str:
-    remedy = finding.remediation
-    source = finding.resource.source
-    lines = [f"fix: {remedy.get('summary', '')}"]
-    if source == "cfn":
-        lines.append(f"  CloudFormation: {remedy.get('cloudformation', '')}")
-    elif source == "tf":
-        lines.append(f"  Terraform: {remedy.get('terraform', '')}")
-    else:
-        lines.append(f"  console: {remedy.get('console', '')}")
-        lines.append(f"  AWS CLI: {remedy.get('cli', '')}")
-    return "\n".join(lines)
-
-
 def describe(finding: Finding) -> str:
-    """The failure text of a row: where, what, observed vs expected, and the fix."""
-    head = f"{_place(finding)}: {finding.policy_id} [{finding.severity}] {finding.title}"
-    body = f"{head}\n  {finding.resource.type} {finding.key}: {finding.message}"
-    if finding.status == "error":
-        return f"{body}\nnot evaluated: make the value resolvable or the resource readable (see above), then run again"
-    return f"{body}\n{_fix(finding)}"
+    """The failure text of a row: where, what, observed vs expected, and the fix (terminal-safe)."""
+    return row_detail(finding)
 
 
 @pytest.fixture
@@ -395,6 +437,7 @@ def sesguard_finding(request: pytest.FixtureRequest) -> Finding:
             ("severity", finding.severity),
             ("resource", finding.key),
             ("status", finding.status),
+            ("row_id", finding.id),
         ]
     )
     if finding.status == "error":
@@ -431,22 +474,46 @@ class StaleWaiverWarning(UserWarning):
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
-    """Keep which rows ran (and how), so findings.json covers exactly the selected rows."""
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failing row's crash line is its one terminal line (pytest's short summary, JUnit's message)."""
     report = yield
-    callspec = getattr(item, "callspec", None)
-    state = item.config.stash.get(STATE_KEY, None)
-    ran = report.when == "call" or report.outcome != "passed"
-    if state is not None and callspec is not None and ROW_FIXTURE in callspec.params and ran:
-        state.outcomes[callspec.params[ROW_FIXTURE].id] = report.outcome
+    if report.failed:
+        callspec = getattr(item, "callspec", None)
+        finding = callspec.params.get(ROW_FIXTURE) if callspec is not None else None
+        crash = getattr(report.longrepr, "reprcrash", None)
+        if isinstance(finding, Finding) and crash is not None:
+            crash.message = row_line(finding)
     return report
+
+
+class RowOutcomes:
+    """Keeps which rows ran (and how), so findings.json covers exactly the selected rows.
+
+    Reports reach ``pytest_runtest_logreport`` in the process that writes the reports: the only one in
+    a serial run, the controlling one under pytest-xdist (rows known by their ``row_id`` property).
+    """
+
+    def __init__(self, outcomes: dict[str, str]) -> None:
+        self.outcomes = outcomes
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Record the row's outcome: its call, or the setup/teardown that did not pass."""
+        if report.when != "call" and report.outcome == "passed":
+            return
+        for name, value in report.user_properties:
+            if name == "row_id":
+                self.outcomes[str(value)] = report.outcome
+                return
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write findings.json (and the other formats) for the evaluated rows."""
     state = session.config.stash.get(STATE_KEY, None)
-    if state is None or state.inventory is None:
+    if state is None or state.inventory is None or _is_worker(session.config):
         return
+    _forget_passed_setups(session.config)
     from sesguard.atomic import write_json_atomic
     from sesguard.findings_doc import FINDINGS_FILE, build_document
 
@@ -484,6 +551,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     written.extend(write_reports(document, report_dir, others))
     config.stash[WRITTEN_KEY] = [str(p) for p in written]
     config.stash[DOCUMENT_KEY] = document
+
+
+def _forget_passed_setups(config: pytest.Config) -> None:
+    """Drop the passed setup/teardown reports without output from the terminal's statistics.
+
+    pytest looks up each failure's teardown reports by scanning all of them, quadratic in the rows of
+    a run with thousands of failures (``-v``); without output they print nothing.
+    """
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and "" in reporter.stats:
+        reporter.stats[""] = [r for r in reporter.stats[""] if getattr(r, "sections", None)]
 
 
 WRITTEN_KEY: Final = pytest.StashKey[list[str]]()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
@@ -50,16 +50,9 @@ class Policy:
 
 
 def default_policy_dir() -> Path:
-    """The policies shipped with sesguard: ``policies/`` of the checkout, or its installed copy."""
-    return shipped_path("policies")
-
-
-def shipped_path(name: str) -> Path:
-    """A folder shipped beside the package: the checkout's ``name/`` or ``<prefix>/share/sesguard/name``."""
-    checkout = Path(__file__).resolve().parent.parent / name
-    if checkout.is_dir():
-        return checkout
-    return Path(sys.prefix) / "share" / "sesguard" / name
+    """The policies shipped with sesguard, package data whatever the install layout (wheel, ``--user``,
+    editable): ``sesguard/data/policies``, in a checkout a link to the repository's ``policies/``."""
+    return Path(str(resources.files("sesguard") / "data" / "policies")).resolve()
 
 
 def load_schema(policy_dir: Path | None = None) -> dict[str, Any]:
