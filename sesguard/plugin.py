@@ -1,7 +1,7 @@
 """The pytest plugin: options, one test per (policy, resource), and the reports at the end.
 
-Registered through the ``pytest11`` entry point wherever sesguard is installed (and by the repository's
-``conftest.py``). Nothing happens unless a source is chosen (``--templates``, ``--aws`` or
+Registered through the ``pytest11`` entry point wherever sesguard is installed (``-p sesguard.plugin``
+names the same plugin). Nothing happens unless a source is chosen (``--templates``, ``--aws`` or
 ``--inventory``); then, when no test paths are given, the shipped checks (:mod:`sesguard.checks`)
 are what is collected. Under pytest-xdist the controlling process reads the live account once, hands
 the snapshot to the workers, gathers every row's outcome and writes the reports.
@@ -24,13 +24,14 @@ from sesguard.engine import Finding
 from sesguard.model import Inventory
 from sesguard.policies import (
     SEVERITIES,
+    SEVERITY_RANK,
     Policy,
     PolicyError,
     default_policy_dir,
     load_policies,
     policy_set_digest,
 )
-from sesguard.terminal import row_detail, row_line
+from sesguard.terminal import row_detail, row_line, safe
 from sesguard.verdicts import WaiverState
 
 ROW_FIXTURE: Final = "sesguard_finding"
@@ -253,9 +254,30 @@ def _collect_the_checks(config: pytest.Config) -> None:
 
 
 def _quiet_by_default(config: pytest.Config) -> None:
-    """One line per failing row (pytest's short summary) unless ``-v`` or ``--tb`` asks for the detail."""
-    if config.get_verbosity() <= 0 and config.option.tbstyle == "auto":
+    """One line per failing row (sesguard's summary) unless ``-v`` or ``--tb`` asks for the detail.
+
+    pytest's own per-row output stays available and wins when asked for: ``--tb`` (the detail of each
+    row), ``-r`` (its short summary: the same one line, after the node id).
+    """
+    if config.get_verbosity() <= 0 and not _given(config, "--tb"):
         config.option.tbstyle = "no"
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and not _given(config, "-r", "--report-chars"):
+        reporter.reportchars = "".join(c for c in reporter.reportchars if c not in "fE")
+
+
+def _given(config: pytest.Config, *flags: str) -> bool:
+    """Whether the command line (or addopts) names one of ``flags``."""
+    import os
+    import shlex
+
+    args = [*config.invocation_params.args, *config.getini("addopts")]
+    args += shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))
+    return any(
+        arg == flag or arg.startswith(f"{flag}=") or (not flag.startswith("--") and arg.startswith(flag))
+        for arg in args
+        for flag in flags
+    )
 
 
 def _now() -> str:
@@ -564,6 +586,13 @@ def _forget_passed_setups(config: pytest.Config) -> None:
         reporter.stats[""] = [r for r in reporter.stats[""] if getattr(r, "sections", None)]
 
 
+def failing_lines(findings: list[Finding], outcomes: dict[str, str]) -> list[str]:
+    """One terminal line per row that failed the run, most severe first."""
+    failing = [f for f in findings if outcomes.get(f.id) == "failed"]
+    failing.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.id))
+    return [f"{'ERROR ' if f.status == 'error' else 'FAILED'} {safe(f.id)} {row_line(f)}" for f in failing]
+
+
 WRITTEN_KEY: Final = pytest.StashKey[list[str]]()
 DOCUMENT_KEY: Final = pytest.StashKey[dict[str, Any]]()
 
@@ -576,6 +605,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     summary = document["summary"]
     tr = terminalreporter
     tr.section("sesguard")
+    state = config.stash.get(STATE_KEY, None)
+    if state is not None:
+        for line in failing_lines(state.findings, state.outcomes):
+            tr.write_line(line)
     counts = ", ".join(f"{n} {s}" for s, n in summary["by_status"].items() if n)
     tr.write_line(f"verdict: {summary['verdict']} ({counts or 'no rows'})")
     for severity, by_status in summary["by_severity"].items():

@@ -75,11 +75,12 @@ def row_detail(finding: Finding) -> str:
         f"{safe(finding.title, DETAIL_LIMIT)}"
     )
     what = (
-        f"  {finding.resource.type} {safe(finding.key, DETAIL_LIMIT)}: "
-        f"{safe(finding.message, DETAIL_LIMIT)}"
+        f"  {finding.resource.type} {safe(finding.key, DETAIL_LIMIT)}: {safe(finding.message, DETAIL_LIMIT)}"
     )
     if finding.status == "error":
-        tail = ["not evaluated: make the value resolvable or the resource readable (see above), then run again"]
+        tail = [
+            "not evaluated: make the value resolvable or the resource readable (see above), then run again"
+        ]
     else:
         tail = _fix(finding)
     return "\n".join([head, what, *tail])

@@ -69,7 +69,7 @@ def test_demo_scan_gives_the_expected_verdicts_and_a_replayable_snapshot(
 ) -> None:
     out, snapshot = pytester.path / "out", pytester.path / "inventory.json"
     result = run_checks(pytester, "--aws", "--regions", REGIONS, "--report-dir", str(out),
-                        "--inventory-out", str(snapshot), "-rA")
+                        "--inventory-out", str(snapshot), "-rA", "-v")
     assert result.ret == 1
     doc = load(out)
     rows = {row["id"]: row for row in doc["findings"]}

@@ -43,7 +43,7 @@ def test_examples_give_readable_ids_outcomes_exit_code_and_findings(
     pytester: pytest.Pytester, templates: Path
 ) -> None:
     report_dir = pytester.path / "out"
-    result = run_checks(pytester, "--templates", str(templates), "--report-dir", str(report_dir), "-rA")
+    result = run_checks(pytester, "--templates", str(templates), "--report-dir", str(report_dir), "-rA", "-v")
     assert result.ret == 1
     result.stdout.fnmatch_lines(
         [
