@@ -32,6 +32,7 @@ policies. Every check is a pytest test; this command runs them for you and write
 commands:
   scan       check live AWS accounts, read-only (or a saved inventory snapshot)
   iac        check CloudFormation/SAM/CDK templates and Terraform before they are deployed
+  merge      evaluate the snapshots of a sharded scan (scan --shard K/N) as one run
   report     rebuild the reports from the last findings.json and the run history
   policies   list the policies, or show one with its rationale and remediation
   investigate  find where the bounces and complaints come from (VDM, suppression list, event archive)
@@ -62,6 +63,8 @@ SCAN_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
     ("--dns", None, "look up DMARC records in DNS"),
     ("--lookback-days", "DAYS", "look-back window for the reputation metrics (default 14)"),
     ("--inventory-out", "FILE", "save what the scan read as an inventory snapshot (JSON)"),
+    ("--shard", "K/N", "read only part K of N of the accounts (a stable split; one machine or CI job each)"),
+    ("--shard-by", "account|region", "what --shard splits: accounts (default) or account and region scopes"),
 )
 COMMON_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
     ("--report-dir", "DIR", f"where findings.json and the reports go (default {DEFAULT_REPORT_DIR}/)"),
@@ -132,9 +135,14 @@ def run_pytest(command: Sequence[str], env: dict[str, str] | None = None) -> int
 def cmd_scan(args: argparse.Namespace, extra: list[str]) -> int:
     """``sesguard scan``."""
     source = (
-        ["--inventory", args.inventory] if args.inventory else ["--aws", *_passthrough(args, SCAN_OPTIONS)]
+        ["--inventory", *args.inventory] if args.inventory else ["--aws", *_passthrough(args, SCAN_OPTIONS)]
     )
     return run_pytest(pytest_command(source, args, extra))
+
+
+def cmd_merge(args: argparse.Namespace, extra: list[str]) -> int:
+    """``sesguard merge``: the shards' snapshots evaluated and reported as one run."""
+    return run_pytest(pytest_command(["--inventory", *args.snapshots], args, extra))
 
 
 def cmd_iac(args: argparse.Namespace, extra: list[str]) -> int:
@@ -305,9 +313,23 @@ def build_parser() -> argparse.ArgumentParser:
         "  sesguard scan -- -k 'SES-IAM'                  (pytest options after --)",
     )  # fmt: skip
     _add(scan, SCAN_OPTIONS)
-    scan.add_argument("--inventory", metavar="FILE", help="evaluate a saved snapshot instead of reading AWS")
+    scan.add_argument("--inventory", nargs="+", metavar="FILE",
+                      help="evaluate saved snapshots instead of reading AWS (several: as one run)")  # fmt: skip
     _common(scan)
     scan.set_defaults(handler=cmd_scan)
+
+    merge = sub.add_parser(
+        "merge", formatter_class=raw, help="evaluate the snapshots of a sharded scan as one run",
+        description="Evaluate and report the snapshots saved by the shards of one scan (`sesguard scan "
+        "--shard K/N --inventory-out FILE` on each machine) as one run, with one history entry. The "
+        "snapshots must be every shard of the same split, taken with the same policies, and no account "
+        "(or account and region) may be in two of them; otherwise one line says why (exit 4).",
+        epilog="example:\n  sesguard scan --organization --assume-role sesguard-readonly --shard 2/3 "
+        "--inventory-out shard-2.json\n  sesguard merge shard-*.json --report-format json,html,sarif",
+    )  # fmt: skip
+    merge.add_argument("snapshots", nargs="+", metavar="SNAPSHOT", help="the shards' --inventory-out files")
+    _common(merge)
+    merge.set_defaults(handler=cmd_merge)
 
     iac = sub.add_parser(
         "iac", formatter_class=raw, help="check CloudFormation and Terraform files",

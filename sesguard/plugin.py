@@ -132,11 +132,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--inventory",
-        default=None,
+        nargs="+",
+        action="extend",
+        default=[],
         metavar="FILE",
-        help="Evaluate a saved inventory snapshot offline (no AWS access).",
+        help="Evaluate saved inventory snapshots offline (no AWS access); several (e.g. the shards of one "
+        "scan) are evaluated and reported as one run.",
     )
     group.addoption("--inventory-out", default=None, metavar="FILE", help="Save the live inventory snapshot.")
+    group.addoption(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help="Scan only part K of N of the accounts (--aws; a stable split), e.g. one CI job each; save each "
+        "with --inventory-out and join them with --inventory A B C.",
+    )
+    group.addoption(
+        "--shard-by",
+        default="account",
+        choices=("account", "region"),
+        help="What --shard splits: accounts (default), or account and region scopes.",
+    )
     group.addoption(
         "--policies", default=None, metavar="DIR", help="Policy folder (default: the shipped policies)."
     )
@@ -202,6 +218,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("--aws and --inventory are exclusive: scan live or evaluate a saved snapshot")
     if config.getoption("inventory_out") and not config.getoption("aws"):
         raise pytest.UsageError("--inventory-out needs --aws (it saves what the live scan read)")
+    if config.getoption("shard") is not None and not config.getoption("aws"):
+        raise pytest.UsageError("--shard needs --aws (it splits the accounts a live scan reads)")
     if (config.getoption("accounts") or config.getoption("organization")) and not config.getoption(
         "assume_role"
     ):
@@ -224,13 +242,14 @@ def pytest_configure(config: pytest.Config) -> None:
     inputs = list(config.getoption("templates"))
     snapshot = None
     if config.getoption("inventory"):
-        from sesguard.snapshot import SnapshotError, read_snapshot
+        from sesguard.shards import ShardError, read_snapshots
+        from sesguard.snapshot import SnapshotError
 
-        inputs.append(config.getoption("inventory"))
+        inputs.extend(config.getoption("inventory"))
         try:
-            snapshot = read_snapshot(Path(config.getoption("inventory")))
-        except SnapshotError as exc:
-            raise pytest.UsageError(str(exc)) from None
+            snapshot = read_snapshots([Path(p) for p in config.getoption("inventory")])
+        except (SnapshotError, ShardError) as exc:
+            raise pytest.UsageError(f"sesguard: {exc}") from None
     config.stash[STATE_KEY] = RunState(
         policies=enabled,
         settings=settings,
@@ -379,6 +398,7 @@ def _live_options(config: pytest.Config) -> Any:
         organization=config.getoption("organization"),
         dns=config.getoption("dns"),
         lookback_days=config.getoption("lookback_days"),
+        shard=_shard(config),
         progress=_progress(config),
     )
     from sesguard.sources.live.preflight import preflight
@@ -390,6 +410,19 @@ def _live_options(config: pytest.Config) -> Any:
     return options
 
 
+def _shard(config: pytest.Config) -> Any:
+    """``--shard K/N`` as a Shard; a malformed or out-of-range spec is a usage error."""
+    spec = config.getoption("shard")
+    if spec is None:
+        return None
+    from sesguard.shards import Shard, ShardError
+
+    try:
+        return Shard.parse(str(spec), config.getoption("shard_by"))
+    except ShardError as exc:
+        raise pytest.UsageError(f"sesguard: {exc}") from None
+
+
 def _collect_live(config: pytest.Config) -> Inventory:
     from sesguard.snapshot import write_snapshot
     from sesguard.sources.live import collect_live
@@ -398,6 +431,8 @@ def _collect_live(config: pytest.Config) -> Inventory:
         live = collect_live(_live_options(config))
     except ValueError as exc:  # e.g. no region configured: a usage error, not a finding
         raise pytest.UsageError(f"sesguard: {exc}") from None
+    state = config.stash[STATE_KEY]
+    live.meta["sesguard"] = {"version": __version__, "policy_set_digest": policy_set_digest(state.policy_dir)}
     out = config.getoption("inventory_out")
     if out:
         write_snapshot(live, Path(out))

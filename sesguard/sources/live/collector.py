@@ -19,6 +19,7 @@ from typing import Final
 import boto3
 
 from sesguard.model import IAM_PRINCIPAL, Inventory, Location
+from sesguard.shards import Shard
 from sesguard.sources.live.accounts import (
     Caller,
     RoleRequest,
@@ -168,6 +169,10 @@ class _Scan:
         )
         plan.scopes = [Scope(account, r, caller.partition) for r in regions]
         plan.account_scope = Scope(account, None, caller.partition)
+        shard = opts.shard
+        if shard is not None:
+            plan.scopes = [s for s in plan.scopes if shard.owns_scope(account, s.region or "")]
+            plan.account_scope = plan.account_scope if shard.owns_account(account) else None
         if not regions:
             # Nothing regional would be read: say so on every regional policy rather than stay silent.
             plan.collected.fail_types(
@@ -245,6 +250,8 @@ def collect_live(options: LiveOptions) -> Inventory:
     except AWS_ERRORS as exc:
         _fail_everywhere(result, exc, "GetCallerIdentity", CALLER_SET, [])
     targets = scan.targets(caller) if caller else None
+    if targets and options.shard is not None and options.shard.by == "account":
+        targets = [account for account in targets if options.shard.owns(account)]
     if caller and targets:
         with (
             ThreadPoolExecutor(options.max_workers, thread_name_prefix="sesguard-scan") as outer,
@@ -275,18 +282,33 @@ def collect_live(options: LiveOptions) -> Inventory:
     return _inventory(inventory, result, plans, scan, time.monotonic() - started)
 
 
+def _owned(shard: Shard | None, location: Location) -> bool:
+    """Whether a region-split shard keeps what was read at ``location`` (an account split keeps all)."""
+    if shard is None or shard.by == "account" or not location.account:
+        return True
+    if location.region:
+        return shard.owns_scope(location.account, location.region)
+    return shard.owns_account(location.account)
+
+
 def _inventory(
     inventory: Inventory, result: Collected, plans: list[_Plan], scan: _Scan, seconds: float
 ) -> Inventory:
-    inventory.resources = sorted(result.resources, key=lambda r: (r.set_name, r.type, r.id))
-    inventory.errors = sorted(result.errors, key=lambda e: (e.set_name, e.affects, e.message))
+    shard = scan.options.shard
+    resources = [r for r in result.resources if _owned(shard, r.location)]
+    errors = [e for e in result.errors if _owned(shard, e.location)]
+    inventory.resources = sorted(resources, key=lambda r: (r.set_name, r.type, r.id))
+    inventory.errors = sorted(errors, key=lambda e: (e.set_name, e.affects, e.message))
     names = {s.set_name for p in plans for s in [*p.scopes, *([p.account_scope] if p.account_scope else [])]}
     names.update(r.set_name for r in inventory.resources)
     names.update(e.set_name for e in inventory.errors)
     inventory.sets = dict.fromkeys(sorted(names), SOURCE)
     inventory.meta["api_calls"] = scan.counter.calls()
+    if shard is not None:
+        inventory.meta["shard"] = shard.as_dict()
     inventory.meta["live"] = {
         "accounts": sorted(p.account for p in plans),
+        "iam_accounts": sorted(p.account for p in plans if p.account_scope is not None),
         "regions": {p.account: [s.region for s in p.scopes] for p in plans},
         "seconds": round(seconds, 3),
         "api_call_total": scan.counter.total,

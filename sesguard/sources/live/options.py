@@ -6,7 +6,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from sesguard.shards import Shard
 
 ALL_REGIONS: Final = "all"
 _ACCOUNT_ID: Final = re.compile(r"^\d{12}$")
@@ -41,6 +44,7 @@ class LiveOptions:
     dns: bool = False
     lookback_days: int = 14
     max_workers: int = 8
+    shard: Shard | None = None  # read only this shard's accounts (or account and region scopes)
     progress: Callable[[str], None] | None = None
     resolver: Callable[[str], list[str]] | None = None
     now: datetime | None = None
