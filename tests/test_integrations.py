@@ -34,7 +34,7 @@ def test_pre_commit_hook_checks_the_changed_files(tmp_path: Path) -> None:
 
 
 def test_documented_workflows_are_valid_yaml_using_existing_options() -> None:
-    for name in ("github-actions-iac.yml", "github-actions-live-scan.yml"):
+    for name in ("github-actions-iac.yml", "github-actions-live-scan.yml", "github-actions-sharded-scan.yml"):
         workflow = yaml.safe_load((REPO / "docs" / "ci" / name).read_text())
         steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
         runs = [shlex.split(step["run"].replace("\\\n", " ")) for step in steps if "run" in step]

@@ -72,7 +72,7 @@ def test_every_shard_once_merges_into_one_inventory() -> None:
     given = shards()
     check_mergeable(given)
     merged = merge_snapshots(given)
-    assert sorted(r.location.account for r in merged.resources) == ACCOUNTS
+    assert sorted(str(r.location.account) for r in merged.resources) == ACCOUNTS
     assert merged.meta["api_calls"] == {"sesv2:GetAccount": len(ACCOUNTS)}
     assert merged.meta["live"]["accounts"] == ACCOUNTS
     assert "shard" not in merged.meta
