@@ -49,14 +49,15 @@ def test_each_file_reads_cleanly(modules: Path, path: Path) -> None:
     module, _, name = path.name.rpartition("__")
     inventory = read_terraform(modules / module / name, path.name)
     assert _internal(inventory) == []
-    assert [e.message for e in inventory.errors] == []  # every corpus file parses
+    # every corpus file parses; only calls of modules that are not local (or not in the corpus) are noted
+    assert [e.message for e in inventory.errors if e.code != "module-not-read"] == []
     assert [r.type for r in inventory.resources].count(TEMPLATE_SET) == 1
 
 
 def test_whole_corpus_as_modules(modules: Path) -> None:
     inventory = read_terraform(modules, "corpus")
     assert _internal(inventory) == []
-    assert inventory.errors == []
+    assert [e for e in inventory.errors if e.code != "module-not-read"] == []
     kinds = {r.type for r in inventory.resources}
     assert kinds >= {"email_identity", "configuration_set", "iam_principal", "receipt_rule", "account"}
     assert len(inventory.resources) >= 50
@@ -66,7 +67,7 @@ def test_flat_corpus_folder(tmp_path: Path) -> None:
     inventory = read_terraform(CORPUS, "flat")
     assert _internal(inventory) == []
     # one module made of many repositories: only duplicate declarations are reported
-    assert {e.code for e in inventory.errors} <= {"duplicate"}
+    assert {e.code for e in inventory.errors} <= {"duplicate", "module-not-read"}
 
 
 def test_corpus_flags_are_found(modules: Path) -> None:

@@ -72,7 +72,7 @@ locals {{
     [
         ("var.nodefault", "var.nodefault has no default"),
         ('"${var.nodefault}.example.com"', "var.nodefault has no default"),
-        ("module.m.out", "module.m outputs are not followed"),
+        ("module.m.out", "module.m is not declared"),
         ("count.index", "count.index"),
         ("each.value", "each.key"),
         ("aws_kms_key.k.key_id", "known only after apply"),

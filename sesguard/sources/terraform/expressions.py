@@ -23,7 +23,7 @@ from sesguard.sources.terraform.syntax import (
     string_parts,
     subtrees,
 )
-from sesguard.sources.terraform.values import JsonText, to_text
+from sesguard.sources.terraform.values import JsonText, ObjectValue, to_text
 
 Step = tuple[str, Any]  # ("attr", name) | ("index", value) | ("splat", None)
 
@@ -397,7 +397,9 @@ def apply_steps(value: Any, steps: list[Step]) -> Any:
             items = [] if value is None else value if isinstance(value, list) else [value]
             return [apply_steps(item, steps[i + 1 :]) for item in items]
         if kind == "attr":
-            if isinstance(value, dict):
+            if isinstance(value, ObjectValue):
+                value = value.attribute(str(arg))
+            elif isinstance(value, dict):
                 value = value[arg] if arg in value else EvalError(f"no attribute {arg!r}")
             else:
                 value = EvalError(f"attribute {arg!r} of a non-object")

@@ -1,7 +1,9 @@
 """Raw Terraform resources → the normalized model of ``docs/model.md`` (base properties only).
 
 Relationships (a DKIM resource and its identity, an attachment and its user) are resolved inside one
-module: by the argument's value when it is known, else by the resources its expression refers to.
+root module with the modules it calls: by the argument's value when it is known (across module
+instances, as AWS would see them), else by the resources its expression refers to (within the same
+module instance).
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ def targets(
         if by_value:
             return by_value
     refs = raw.refs.get(arg, frozenset())
-    return [c for c in candidates if c.local_address in refs]
+    return [c for c in candidates if c.local_address in refs and c.module == raw.module]
 
 
 def _location(raw: RawResource) -> Location:
@@ -231,7 +233,10 @@ class _ModuleNormalizer:
             props = self._identity_props(raw)
             props.update(self._dkim_props(raw, dkim.get(id(raw), [])))
             froms = mail_from.get(id(raw), [])
-            props["mail_from_domain"] = froms[-1].values.get("mail_from_domain") if froms else None
+            # a linked resource whose count/for_each is unknown may not exist: its facts prove nothing
+            props["mail_from_domain"] = (
+                if_created(froms[-1], froms[-1].values.get("mail_from_domain")) if froms else None
+            )
             props["dmarc_checked"] = True
             props["dmarc_policy"] = dmarc.policy_for(props["domain"])
             props["default_configuration_set"] = self._default_configuration_set(raw)
@@ -283,7 +288,7 @@ class _ModuleNormalizer:
         if dkim:
             unknown = Unknown("aws_ses_domain_dkim (SES API v1) does not set the key length")
             return {
-                "dkim_signing_enabled": True,
+                "dkim_signing_enabled": if_created(dkim[-1], True),
                 "dkim_origin": "AWS_SES",
                 "dkim_key_length": None,
                 "dkim_next_key_length": unknown,
@@ -483,12 +488,13 @@ class _ModuleNormalizer:
             if isinstance(v, str)
         }
         active_refs = {
-            ref
+            (a.module, ref)
             for a in self.index.of("aws_ses_active_receipt_rule_set")
             for ref in a.refs.get("rule_set_name", frozenset())
         }
         rule_sets = {
-            r.local_address: r.values.get("rule_set_name") for r in self.index.of("aws_ses_receipt_rule_set")
+            (r.module, r.local_address): r.values.get("rule_set_name")
+            for r in self.index.of("aws_ses_receipt_rule_set")
         }
         for ref in active_refs:
             if isinstance(rule_sets.get(ref), str):
@@ -554,7 +560,7 @@ def _notification_topics(deps: list[RawResource]) -> dict[str, Any]:
     for dep in deps:
         kind = enum(dep.values.get("notification_type"))
         if isinstance(kind, str):
-            topics[kind] = dep.values.get("topic_arn")
+            topics[kind] = if_created(dep, dep.values.get("topic_arn"))
     return topics
 
 
@@ -598,16 +604,20 @@ class _DmarcRecords:
     """``_dmarc.<domain>`` TXT records of a module, for the identities' ``dmarc_policy``."""
 
     def __init__(self, index: ModuleIndex) -> None:
-        zones: dict[str, Any] = {}
+        zones: dict[tuple[str, str], Any] = {}
         for zone in index.of("aws_route53_zone", "data.aws_route53_zone"):
-            zones[zone.local_address] = zone.values.get("name")
+            zones[(zone.module, zone.local_address)] = zone.values.get("name")
         self.records: list[tuple[Any, Any]] = []  # (fqdn or Unknown, records)
         for record in index.of("aws_route53_record"):
             kind = record.values.get("type")
             if isinstance(kind, str) and kind.upper() != "TXT":
                 continue
             record_name = record.values.get("name")
-            zone_names = [zones[r] for r in record.refs.get("zone_id", frozenset()) if r in zones]
+            zone_names = [
+                zones[(record.module, r)]
+                for r in record.refs.get("zone_id", frozenset())
+                if (record.module, r) in zones
+            ]
             if isinstance(record_name, str):
                 fqdn = record_name.rstrip(".").lower()
                 zone_name = zone_names[0] if zone_names else None

@@ -203,6 +203,7 @@ class _PlanReader:
             file=self.display,
             line=None,
             module=module_address,
+            root=self.display,
         )
 
     @staticmethod
@@ -229,7 +230,7 @@ class _PlanReader:
                     address=f"{prefix}{resource.get('address')}", local_address=f"data.{kind}.{name}",
                     type=kind, name=name, mode="data", values=values,
                     refs=self._refs(resource.get("expressions") or {}), file=self.display, line=None,
-                    module=prefix.rstrip("."),
+                    module=prefix.rstrip("."), root=self.display,
                 ))
         return result
 

@@ -16,8 +16,9 @@ class RawResource:
     ``values`` holds arguments and the computed attributes sesguard derives, nested blocks as lists of
     dicts (as in plan JSON), Unknown where unresolved. ``refs`` maps each top-level argument to the
     module-local addresses (``aws_x.y``, ``data.aws_x.y``) its expression mentions. ``module`` keys
-    the scope references resolve in; ``emit`` is False for resources only read to resolve references
-    (a single ``.tf`` file was asked for).
+    the scope references resolve in (one module instance); ``root`` the root module (or plan file) it
+    belongs to, within which resources are linked by value; ``emit`` is False for resources only read
+    to resolve references (a single ``.tf`` file was asked for).
     """
 
     address: str
@@ -32,6 +33,7 @@ class RawResource:
     module: str
     emit: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    root: str = ""
 
     def get(self, key: str, default: Any = None) -> Any:
         """An argument's value, ``default`` when absent or null."""

@@ -2,7 +2,9 @@
 
 A directory is searched recursively (hidden directories and ``.terraform`` skipped): each directory
 holding ``.tf`` files is a module (references resolve within it), and every ``.json`` file that is
-``terraform show -json`` plan output is read too (other JSON is ignored). A single ``.tf`` file is
+``terraform show -json`` plan output is read too (other JSON is ignored). A module that another
+module of the set calls (``source = "./..."``) is evaluated only through its calls, with the caller's
+arguments (rows ``module.NAME.<address>``); the others are root modules. A single ``.tf`` file is
 read with the rest of its directory, so its references resolve, but only the resources defined in
 that file are emitted, and the set-level facts (account, credentials) come from that file only: the
 set is what was asked for. Bad input never raises: a file that cannot be parsed becomes a
@@ -47,9 +49,15 @@ class _SetBuilder:
         self.literals: list[dict[str, Any]] = []
         self.registry = ModuleRegistry()
         self.pending: list[tuple[HclModule, HclFile | None]] = []  # exposures are traced once all are read
+        self.only_file: Path | None = None
 
     def error(
-        self, message: str, file: str | None, line: int | None = None, code: str = "parse-error"
+        self,
+        message: str,
+        file: str | None,
+        line: int | None = None,
+        code: str = "parse-error",
+        affects: tuple[str, ...] = ("*",),
     ) -> None:
         self.inventory.errors.append(
             SourceError(
@@ -57,6 +65,7 @@ class _SetBuilder:
                 set_name=self.set_name,
                 source=SOURCE,
                 location=Location(file=file or str(self.root), line=line),
+                affects=affects,
                 code=code,
             )
         )
@@ -75,7 +84,7 @@ class _SetBuilder:
             if hcl is not None:
                 parsed.append(hcl)
         try:
-            module = HclModule(directory, parsed)
+            module = HclModule(directory, parsed, registry=self.registry)
             for path in tfvars:
                 hcl = self._parse(path, display[path])
                 if hcl is None:
@@ -92,7 +101,7 @@ class _SetBuilder:
                     code="duplicate",
                 )
             chosen = next((h for h in parsed if h.path == only_file), None)
-            self.raws.extend(module.raw_resources(only_file))
+            self.only_file = only_file
             self.registry.add(module)
             self.pending.append((module, chosen))
             for hcl in parsed:
@@ -134,7 +143,52 @@ class _SetBuilder:
         self.exposures.extend(result.exposures)
         self.literals.extend(result.literals)
 
+    def _expand_roots(self) -> None:
+        """Raw resources of every root module (a module no other module of the set calls) and of the
+        local modules each calls; module calls that are not read are errors of the set."""
+        modules = [module for module, _ in self.pending]
+        called: dict[Path, set[Path]] = {}
+        for module in modules:
+            here = module.directory.resolve()
+            for name in module.calls:
+                source = module.module_source(name)
+                if isinstance(source, str) and source.startswith(("./", "../")):
+                    target = (module.directory / source).resolve()
+                    if target != here:
+                        called.setdefault(target, set()).add(here)
+        roots = [m for m in modules if m.directory.resolve() not in called]
+        reached = {m.directory.resolve() for m in roots}
+        frontier = list(reached)
+        while frontier:  # modules called only from inside a cycle are read as roots too
+            current = frontier.pop()
+            for target, callers in called.items():
+                if current in callers and target not in reached:
+                    reached.add(target)
+                    frontier.append(target)
+        roots += [m for m in modules if m.directory.resolve() not in reached]
+        for module in roots:
+            try:
+                self.raws.extend(module.raw_resources(self.only_file))
+                for call in module.remote_calls:
+                    # what the module creates is not seen: its own resources have no rows, and the
+                    # set-wide facts it could change (suppression, VDM, alarms) cannot be judged
+                    self.error(
+                        f"{call.file.display}:{call.line}: {call.reason}; the resources it creates are "
+                        "not evaluated",
+                        call.file.display,
+                        call.line,
+                        code="module-not-read",
+                        affects=(ACCOUNT,),
+                    )
+            except Exception as err:
+                self.error(
+                    f"{module.directory}: internal error evaluating the module ({type(err).__name__}: {err})",
+                    str(module.directory),
+                    code="internal-error",
+                )
+
     def finish(self) -> Inventory:
+        self._expand_roots()
         for module, chosen in self.pending:
             try:
                 self.exposures.extend(secret_exposures(module, chosen, self.registry))
@@ -146,7 +200,7 @@ class _SetBuilder:
                 )
         by_module: dict[str, list[RawResource]] = defaultdict(list)
         for raw in self.raws:
-            by_module[raw.module].append(raw)
+            by_module[raw.root or raw.module].append(raw)
         resources: list[Resource] = []
         for raws in by_module.values():
             try:

@@ -14,6 +14,7 @@ them is still recognizably an identity / topic / policy ARN. Plausible ARNs are 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -36,6 +37,19 @@ class JsonText:
         if missing is not None:
             return missing
         return json.dumps(self.data, separators=(",", ":"), sort_keys=True)
+
+
+class ObjectValue(dict[str, Any]):
+    """An object (a resource instance, a module call's outputs) whose items are its known arguments
+    and whose other attributes are computed on demand when an expression asks for them."""
+
+    def __init__(self, items: dict[str, Any], lookup: Callable[[str], Any]) -> None:
+        super().__init__(items)
+        self._lookup = lookup
+
+    def attribute(self, name: str) -> Any:
+        """An attribute: a known item, else what the lookup computes (Unknown when it cannot)."""
+        return self[name] if name in self else self._lookup(name)
 
 
 def first_unknown(value: Any) -> Unknown | None:
