@@ -55,11 +55,25 @@ class Finding:
         """The row id, ``POLICY::resource``: stable, usable with ``-k`` and waivers."""
         return f"{self.policy_id}::{self.key}"
 
+    @property
+    def former_ids(self) -> tuple[str, ...]:
+        """Ids a template row had before rows were named ``scope:id`` (``POLICY::LogicalId``, and
+        ``POLICY::FILE:LogicalId`` as a clash qualified it), so waivers written so are still found."""
+        if self.resource.source == "live" or self.resource.type in (ACCOUNT, TEMPLATE_SET):
+            return ()
+        forms = [f"{self.policy_id}::{self.resource.id}"]
+        if self.resource.location.file:
+            forms.append(f"{self.policy_id}::{self.resource.location.file}:{self.resource.id}")
+        return tuple(dict.fromkeys(f for f in forms if f != self.id))
+
 
 def resource_key(resource: Resource) -> str:
-    """The name a row uses for its resource (before de-duplication)."""
+    """The name a row uses for its resource (before de-duplication): a function of the resource
+    alone, so adding other templates or accounts to a run never renames it."""
     loc = resource.location
     if resource.source != "live":
+        if resource.scope and resource.scope != ".":
+            return f"{resource.scope}:{resource.id}"
         return resource.id
     if resource.type == IAM_PRINCIPAL:  # global: the live reader's id is already "user/NAME"
         return "/".join(p for p in (loc.account, resource.id) if p)
@@ -220,19 +234,14 @@ def _scope_label(policy: Policy) -> str:
 
 
 def _dedupe_keys(findings: list[Finding]) -> list[Finding]:
-    """Make row ids unique: a name used by two resources is qualified with its file (or set)."""
-    counts: dict[str, int] = defaultdict(int)
-    for finding in findings:
-        counts[finding.id] += 1
-    result = []
+    """Make row ids unique. Keys are already unique per resource; two rows can only share one when
+    two inputs have the same portable name (see ``docs/row-ids.md``): the later ones (in input
+    order) get ``#2``, ``#3``..., counted within each policy."""
     seen: dict[str, int] = defaultdict(int)
+    result = []
     for finding in findings:
-        if counts[finding.id] > 1:
-            where = finding.resource.location.file or finding.resource.set_name
-            key = f"{where}:{finding.key}" if where and where != finding.key else finding.key
-            seen[key] += 1
-            if seen[key] > 1:
-                key = f"{key}#{seen[key]}"
-            finding = replace(finding, key=key)
+        seen[finding.id] += 1
+        if seen[finding.id] > 1:
+            finding = replace(finding, key=f"{finding.key}#{seen[finding.id]}")
         result.append(finding)
     return sorted(result, key=lambda f: f.id)

@@ -79,7 +79,9 @@ class Resource:
     """One normalized resource: its type, the name users know it by, where it is, and its properties.
 
     ``set_name`` groups resources that were read together (one template set, or one account/region);
-    set-level policies and "nothing in scope" rows are keyed by it.
+    set-level policies and "nothing in scope" rows are keyed by it. ``scope`` is, for a template
+    resource, where its ``id`` is unique: the template file, the Terraform root module folder or the
+    plan file, as a portable path (see ``docs/row-ids.md``); rows are named ``scope:id``.
     """
 
     type: str
@@ -89,6 +91,7 @@ class Resource:
     set_name: str
     props: dict[str, Any] = field(default_factory=dict)
     native_type: str | None = None
+    scope: str | None = None
 
 
 @dataclass

@@ -32,7 +32,7 @@ from sesguard.policies import (
     policy_set_digest,
 )
 from sesguard.terminal import row_detail, row_line, safe
-from sesguard.verdicts import WaiverState
+from sesguard.verdicts import WaiverState, waiver_notice
 
 ROW_FIXTURE: Final = "sesguard_finding"
 DEFAULT_REPORT_DIR: Final = "reports"
@@ -650,6 +650,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         failing = by_status["fail"] + by_status["error"]
         if failing:
             tr.write_line(f"  {severity}: {by_status['fail']} fail, {by_status['error']} error")
+    for waiver in document["waivers"]:
+        notice = waiver_notice(waiver)
+        if notice is not None:
+            tr.write_line(f"  {safe(notice, limit=2000)}")
     for waiver in document["waivers"]:
         if waiver["state"] in ("stale", "expired", "unused"):
             tr.write_line(

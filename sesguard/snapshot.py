@@ -55,6 +55,7 @@ def inventory_to_dict(inventory: Inventory) -> dict[str, Any]:
                 "native_type": r.native_type,
                 "location": asdict(r.location),
                 "props": _encode(r.props),
+                **({"scope": r.scope} if r.scope is not None else {}),
             }
             for r in inventory.resources
         ],
@@ -102,6 +103,7 @@ def inventory_from_dict(data: dict[str, Any], origin: str = "<snapshot>") -> Inv
                 native_type=r.get("native_type"),
                 location=Location(**r["location"]),
                 props=_upgrade_props(r["type"], _decode(r["props"])),
+                scope=r.get("scope"),
             )
             for r in data["resources"]
         ]

@@ -12,6 +12,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CHECKS = REPO / "checks"
 EXAMPLES = REPO / "examples" / "templates"
+# rows of a template resource are named FILE:LogicalId, FILE relative to where the run starts
+MARKETING = "templates/marketing-mail.yaml:"
+TRANSACTIONAL = "templates/transactional-mail.yaml:"
 
 pytest_plugins = ("pytester",)
 
@@ -47,8 +50,8 @@ def test_examples_give_readable_ids_outcomes_exit_code_and_findings(
     assert result.ret == 1
     result.stdout.fnmatch_lines(
         [
-            "*PASSED*test_policy?SES-CS-001::TransactionalSet?*",
-            "*FAILED*test_policy?SES-CS-001::MarketingSet?*",
+            "*PASSED*test_policy?SES-CS-001::templates/transactional-mail.yaml:TransactionalSet?*",
+            "*FAILED*test_policy?SES-CS-001::templates/marketing-mail.yaml:MarketingSet?*",
         ]
     )
     # a failing row names the file and line, the observed and expected values, and the fix
@@ -65,14 +68,14 @@ def test_examples_give_readable_ids_outcomes_exit_code_and_findings(
     assert doc["run"]["policy_set_digest"].startswith("sha256:")
     assert doc["run"]["inputs"] == [str(templates)]
     rows = rows_by_id(doc)
-    marketing = rows["SES-CS-001::MarketingSet"]
+    marketing = rows[f"SES-CS-001::{MARKETING}MarketingSet"]
     assert marketing["status"] == "fail" and marketing["fails_build"] is True
     assert marketing["resource"]["type"] == "configuration_set"
     assert marketing["resource"]["file"].endswith("marketing-mail.yaml")
     lines = (templates / "marketing-mail.yaml").read_text().splitlines()
     assert lines[marketing["resource"]["line"] - 1].strip() == "MarketingSet:"
     assert marketing["remediation"]["cloudformation"]
-    assert rows["SES-CS-001::TransactionalSet"]["status"] == "pass"
+    assert rows[f"SES-CS-001::{TRANSACTIONAL}TransactionalSet"]["status"] == "pass"
     assert doc["summary"]["verdict"] == "non-compliant"
     assert sum(doc["summary"]["by_status"].values()) == len(doc["findings"])
     # ids are sorted and unique
@@ -122,7 +125,7 @@ def test_unparseable_template_is_an_error_row_and_the_rest_is_checked(
     errors = [r for r in doc["findings"] if r["status"] == "error"]
     assert errors, "a broken template must produce error rows"
     assert any("broken.yaml:" in r["message"] and "cannot be parsed" in r["message"] for r in errors)
-    assert rows_by_id(doc)["SES-CS-001::TransactionalSet"]["status"] == "pass"
+    assert rows_by_id(doc)[f"SES-CS-001::{TRANSACTIONAL}TransactionalSet"]["status"] == "pass"
     result.stdout.fnmatch_lines(["*ERROR*SES-CS-001::*templates*"])
 
 
@@ -140,7 +143,7 @@ def test_unresolvable_value_never_passes(pytester: pytest.Pytester) -> None:
         pytester, "--templates", str(template), "--report-dir", str(report_dir), "-k", "SES-CS-001"
     )
     assert result.ret == 1
-    row = rows_by_id(findings(report_dir))["SES-CS-001::Set"]
+    row = rows_by_id(findings(report_dir))["SES-CS-001::t.yaml:Set"]
     assert row["status"] == "error"
     assert "Types without a default" in row["message"]
 
@@ -169,18 +172,25 @@ waivers:
     result = run_checks(pytester, "--templates", str(templates), "--report-dir", str(report_dir), "-rxX")
     doc = findings(report_dir)
     rows = rows_by_id(doc)
-    assert rows["SES-CS-001::MarketingSet"]["status"] == "waived"
-    assert rows["SES-CS-001::MarketingSet"]["waiver"]["state"] == "active"
-    expired = rows["SES-IAM-001::MarketingSender"]
+    assert rows[f"SES-CS-001::{MARKETING}MarketingSet"]["status"] == "waived"
+    assert rows[f"SES-CS-001::{MARKETING}MarketingSet"]["waiver"]["state"] == "active"
+    expired = rows[f"SES-IAM-001::{MARKETING}MarketingSender"]
     assert expired["status"] == "fail" and expired["waiver"]["state"] == "expired"
     assert "waiver expired on 2001-01-01" in expired["message"]
-    assert rows["SES-CS-001::TransactionalSet"]["waiver"]["state"] == "stale"
+    assert rows[f"SES-CS-001::{TRANSACTIONAL}TransactionalSet"]["waiver"]["state"] == "stale"
     states = {(w["policy_id"], w["resource"]): w["state"] for w in doc["waivers"]}
     assert states[("SES-CS-001", "TransactionalSet")] == "stale"
     assert doc["summary"]["stale_waivers"] == 1 and doc["summary"]["expired_waivers"] == 1
     assert doc["run"]["fail_on"] == "high"
-    result.stdout.fnmatch_lines(["*XFAIL*SES-CS-001::MarketingSet*waived until 2999-01-31*TICKET-12*"])
-    result.stdout.fnmatch_lines(["*stale waiver: SES-CS-001::TransactionalSet*"])
+    result.stdout.fnmatch_lines(["*XFAIL*SES-CS-001::*MarketingSet*waived until 2999-01-31*TICKET-12*"])
+    result.stdout.fnmatch_lines(["*stale waiver: SES-CS-001::*TransactionalSet*"])
+    # the waivers name rows by their former id (the bare logical ID): they still match, loudly
+    result.stdout.fnmatch_lines([
+        f"*renamed row: waiver SES-CS-001::MarketingSet matched SES-CS-001::{MARKETING}MarketingSet"
+        " by its former id; write the new id*"
+    ])
+    renamed = {w["resource"]: w.get("renamed_to") for w in doc["waivers"]}
+    assert renamed["MarketingSender"] == f"SES-IAM-001::{MARKETING}MarketingSender"
     assert result.ret == 1  # the expired waiver's critical failure still fails the run
 
 
@@ -200,7 +210,7 @@ def test_below_threshold_failures_are_reported_but_do_not_fail(
         "SES-CS-001",
     )
     assert result.ret == 0, result.stdout.str()
-    row = rows_by_id(findings(report_dir))["SES-CS-001::MarketingSet"]
+    row = rows_by_id(findings(report_dir))[f"SES-CS-001::{MARKETING}MarketingSet"]
     assert row["status"] == "fail" and row["fails_build"] is False
     result.stdout.fnmatch_lines(["*1 xfailed*"])
 

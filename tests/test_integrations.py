@@ -29,8 +29,12 @@ def test_pre_commit_hook_checks_the_changed_files(tmp_path: Path) -> None:
     )
     assert result.returncode == 1, result.stdout[-2000:] + result.stderr[-2000:]
     findings = json.loads((tmp_path / ".sesguard" / "reports" / "findings.json").read_text())
-    assert {row["resource"]["set"] for row in findings["findings"]} == {str(p) for p in changed}
-    assert any(row["id"] == "SES-CS-001::MarketingSet" and row["status"] == "fail" for row in findings["findings"])
+    # sets are named relative to where the hook runs: never an absolute path
+    assert {row["resource"]["set"] for row in findings["findings"]} == {p.name for p in changed}
+    assert any(
+        row["id"] == "SES-CS-001::marketing-mail.yaml:MarketingSet" and row["status"] == "fail"
+        for row in findings["findings"]
+    )
 
 
 def test_documented_workflows_are_valid_yaml_using_existing_options() -> None:

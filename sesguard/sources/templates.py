@@ -1,12 +1,19 @@
-"""Reading the paths given to ``--templates``: CloudFormation and Terraform, each path one set."""
+"""Reading the paths given to ``--templates``: CloudFormation and Terraform, each path one set.
+
+Sets and rows are named portably (``docs/row-ids.md``): a set by its path relative to the directory
+sesguard runs in (its last component when it lies outside), a template resource by the file (or
+Terraform root module folder, or plan file) it is unique in, relative to that set name. Neither
+depends on the other paths of the run, and neither contains an absolute path.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Final
 
-from sesguard.model import Inventory
+from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory
 
 TERRAFORM_SUFFIXES: Final = (".tf",)
 
@@ -43,24 +50,72 @@ def _rename_set(inventory: Inventory, old: str, new: str) -> None:
     inventory.sets = {(new if k == old else k): v for k, v in inventory.sets.items()}
 
 
+def set_label(path: Path, cwd: Path | None = None) -> str:
+    """The portable name of a set: its path relative to ``cwd`` (POSIX separators, ``.`` for the
+    directory itself), or its last component when it lies outside ``cwd``."""
+    base = Path(os.path.abspath(cwd or Path.cwd()))
+    target = Path(os.path.abspath(path))
+    try:
+        relative = target.relative_to(base)
+    except ValueError:
+        return target.name or "."
+    return PurePosixPath(*relative.parts).as_posix() if relative.parts else "."
+
+
+def portable_scope(place: str, root: Path, label: str) -> str:
+    """``place`` (a file or folder read from the set at ``root``) named from the set's label."""
+    where, top = Path(os.path.abspath(place)), Path(os.path.abspath(root))
+    if top.is_relative_to(where):  # the folder of a single file given as the set
+        return label
+    try:
+        relative = where.relative_to(top)
+    except ValueError:
+        return where.name
+    inner = PurePosixPath(*relative.parts).as_posix() if relative.parts else ""
+    if not inner:
+        return label
+    return inner if label == "." else f"{label}/{inner}"
+
+
+def _name_portably(inventory: Inventory, root: Path, label: str) -> None:
+    for resource in inventory.resources:
+        if resource.type in (ACCOUNT, TEMPLATE_SET):
+            continue  # set-level resources are named by the set
+        place = resource.scope or resource.location.file
+        if place is not None:
+            resource.scope = portable_scope(place, root, label)
+
+
+def _unique(label: str, taken: dict[str, str]) -> str:
+    name, n = label, 1
+    while name in taken:
+        n += 1
+        name = f"{label}#{n}"
+    return name
+
+
 def read_templates(paths: Sequence[Path]) -> Inventory:
     """One inventory for all paths; a path holding both kinds gives two sets (``PATH [cfn]``, ``PATH [tf]``)."""
     from sesguard.sources.cfn import read_cloudformation
 
     inventory = Inventory()
     for path in paths:
-        set_name = str(path)
+        label = set_label(path)
+        set_name = _unique(label, inventory.sets)
+        part = Inventory()
         if path.is_file() and (path.suffix in TERRAFORM_SUFFIXES or _is_plan(path)):
-            inventory.extend(_read_terraform(path, set_name))
-            continue
-        cfn = read_cloudformation(path, set_name)
-        if path.is_dir() and _has_terraform(path):
-            tf = _read_terraform(path, set_name)
-            if cfn.resources or cfn.errors:
-                _rename_set(cfn, set_name, f"{set_name} [cfn]")
-                _rename_set(tf, set_name, f"{set_name} [tf]")
-                inventory.extend(cfn)
-            inventory.extend(tf)
-            continue
-        inventory.extend(cfn)
+            part.extend(_read_terraform(path, set_name))
+        else:
+            cfn = read_cloudformation(path, set_name)
+            if path.is_dir() and _has_terraform(path):
+                tf = _read_terraform(path, set_name)
+                if cfn.resources or cfn.errors:
+                    _rename_set(cfn, set_name, f"{set_name} [cfn]")
+                    _rename_set(tf, set_name, f"{set_name} [tf]")
+                    part.extend(cfn)
+                part.extend(tf)
+            else:
+                part.extend(cfn)
+        _name_portably(part, path, label)
+        inventory.extend(part)
     return inventory

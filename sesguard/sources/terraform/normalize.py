@@ -151,6 +151,7 @@ def _resource(kind: str, raw: RawResource, set_name: str, props: dict[str, Any])
         set_name=set_name,
         props=clean(props),
         native_type=raw.type,
+        scope=raw.root or raw.module or raw.file,
     )
 
 
