@@ -88,7 +88,7 @@ def test_the_wheel_runs_the_checks_anywhere(installed: Path, tmp_path: Path) -> 
     checks = run(installed, "-m", "pytest", "--templates", "infra", "-p", "no:cacheprovider", cwd=project,
                  env=user_env())  # fmt: skip
     assert checks.returncode == 1, checks.stdout + checks.stderr
-    assert "FAILED SES-CS-001::MarketingSet [high] infra/marketing-mail.yaml:17" in checks.stdout
+    assert "FAILED SES-CS-001::infra/marketing-mail.yaml:MarketingSet [high] infra/marketing-mail.yaml:17" in checks.stdout
     assert "test_app" not in checks.stdout
     doc = json.loads((project / "reports" / "findings.json").read_text())
     assert doc["summary"]["verdict"] == "non-compliant" and doc["run"]["policy_count"] >= 35
