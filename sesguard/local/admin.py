@@ -25,6 +25,8 @@ POST     /_sesguard/iam/access-key        ``user_name``, ``access_key_id``, ``cr
                                           ``last_used_at`` ISO 8601), ``last_used_service``,
                                           ``last_used_region``
 POST     /_sesguard/iam/aws-managed-policy ``name``: load one AWS managed policy into the account
+POST     /_sesguard/iam/credential-report ``age_hours``: make the account's credential report
+                                          that much older (AWS reuses it for 4 hours)
 POST     /_sesguard/sts/credential-lifetime ``seconds``: later AssumeRole credentials expire
                                           after that many seconds (``null``: as requested)
 POST     /_sesguard/faults                ``service``, ``operation`` (or ``*``), ``kind`` (or
@@ -112,6 +114,7 @@ class AdminApi:
             ("POST", "/iam/access-key"): self._access_key,
             ("POST", "/iam/aws-managed-policy"): self._managed_policy,
             ("POST", "/sts/credential-lifetime"): self._credential_lifetime,
+            ("POST", "/iam/credential-report"): self._age_report,
             ("POST", "/faults"): self._add_fault,
             ("GET", "/faults"): lambda _b: self.app.faults.describe(),
             ("DELETE", "/faults"): self._clear_faults,
@@ -242,6 +245,10 @@ class AdminApi:
             raise AdminError(400, "name is required")
         account_id = str(body.get("account_id") or moto_bridge.DEFAULT_ACCOUNT_ID)
         return {"Arn": moto_bridge.add_aws_managed_policy(account_id, str(body["name"]))}
+
+    def _age_report(self, body: dict[str, Any]) -> dict[str, Any]:
+        account_id = str(body.get("account_id") or moto_bridge.DEFAULT_ACCOUNT_ID)
+        return self.app.reports.age(account_id, float(body.get("age_hours") or 0))
 
     def _credential_lifetime(self, body: dict[str, Any]) -> dict[str, Any]:
         seconds = body.get("seconds")

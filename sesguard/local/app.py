@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 from botocore.model import OperationModel
 
-from . import moto_bridge, sesv1_api, sesv2_api
+from . import credential_report, moto_bridge, sesv1_api, sesv2_api
 from .admin import AdminApi
 from .auth import Enforcement, SignedRequest, authorize
 from .errors import ApiError
@@ -37,7 +37,10 @@ from .wire import (
 log = logging.getLogger("sesguard.local")
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-_SES_V1_NAMESPACE = "http://ses.amazonaws.com/doc/2010-12-01/"
+_QUERY_NAMESPACES = {
+    "ses": "http://ses.amazonaws.com/doc/2010-12-01/",
+    "iam": "https://iam.amazonaws.com/doc/2010-05-08/",
+}
 _LEGACY_LIST_QUERY = ("NextToken", "PageSize")
 
 
@@ -100,6 +103,7 @@ class EndpointApp:
         self.faults = FaultRegistry()
         self.enforcement = Enforcement()
         self.sts = StsRules()
+        self.reports = credential_report.CredentialReports()
         self.validation_failures: list[str] = []
         self.admin = AdminApi(self)
 
@@ -112,6 +116,7 @@ class EndpointApp:
         self.faults.clear()
         self.enforcement.configure(float("inf"))
         self.sts.configure(None)
+        self.reports.reset()
         self.validation_failures.clear()
 
     # --- WSGI -----------------------------------------------------------------------------------
@@ -177,7 +182,7 @@ class EndpointApp:
             authorize(info, account_id, signed, resource, role_arn)
         if handler is None or op is None:
             return None
-        moto_bridge.mark_key_used(account_id, info.access_key, "ses", info.region)
+        moto_bridge.mark_key_used(account_id, info.access_key, info.signing_name or "ses", info.region)
         with self.store.lock:
             state = self.store.region(account_id, info.region)
             return self._run(info, op, handler, state, params)
@@ -194,6 +199,10 @@ class EndpointApp:
             op = operation_model("ses", info.operation)
             params = parse_query(op.input_shape, incoming.form)
             return sesv1_api.HANDLERS[info.operation], op, params
+        if info.service == "iam" and info.operation in credential_report.OPERATIONS:
+            name = info.operation
+            op = operation_model("iam", name)
+            return lambda state, _params: self.reports.answer(name, state.account_id), op, {}
         return None, None, {}
 
     @staticmethod
@@ -246,7 +255,7 @@ class EndpointApp:
             self._check(op, wire, output_errors(op, wire, "epoch"))
             return rest_json_response(wire)
         self._check(op, document, output_errors(op, document, "datetime", sesv1_api.OMITTED_REQUIRED))
-        return query_response(op, document, _SES_V1_NAMESPACE)
+        return query_response(op, document, _QUERY_NAMESPACES[info.service or "ses"])
 
     def _check(self, op: OperationModel, document: Any, errors: list[str]) -> None:
         if not errors:

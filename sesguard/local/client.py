@@ -189,6 +189,13 @@ class AdminClient:
         )
         return result
 
+    def age_credential_report(self, hours: float, *, account_id: str = DEFAULT_ACCOUNT_ID) -> dict[str, Any]:
+        """Make the account's credential report ``hours`` older (AWS reuses a report for 4 hours)."""
+        result: dict[str, Any] = self._call(
+            "POST", "/iam/credential-report", {"age_hours": hours, "account_id": account_id}
+        )
+        return result
+
     def add_aws_managed_policy(self, name: str, *, account_id: str = DEFAULT_ACCOUNT_ID) -> str:
         """Make an AWS managed policy (e.g. AWSCompromisedKeyQuarantineV2) exist; return its ARN."""
         result = self._call("POST", "/iam/aws-managed-policy", {"name": name, "account_id": account_id})

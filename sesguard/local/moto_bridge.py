@@ -194,6 +194,13 @@ def age_access_key(
     }
 
 
+def credential_report_csv(account_id: str) -> str:
+    """The credential report moto would build now for the account (CSV text)."""
+    backend = iam_backends[account_id][PARTITION]
+    backend.generate_report()
+    return str(backend.get_credential_report())
+
+
 def add_aws_managed_policy(account_id: str, name: str) -> str:
     """Make one AWS managed policy (from moto's bundled copy) exist in an account; return its ARN."""
     backend = iam_backends[account_id][PARTITION]

@@ -7,6 +7,7 @@ from typing import Any
 
 from sesguard.local import LocalEndpoint
 from sesguard.model import Inventory, Unknown
+from sesguard.secrets import mask
 from sesguard.snapshot import inventory_from_dict, inventory_to_dict
 
 from .live_support import ACCOUNT, HOME, OTHER, Scan, build_small_account, by_key, send_policy
@@ -190,7 +191,9 @@ def test_iam_principals_once_per_account(endpoint: LocalEndpoint, scan: Scan) ->
     assert props["console_password"] is True
     [key] = props["access_keys"]
     assert key["status"] == "Active"
-    assert key["id"] == "access_key_1"  # credential-report slot: the report names no key IDs
+    # A sending user: its key facts are read directly (the report may be hours old), ID masked.
+    assert key["id"] == mask(built["access_key_id"])
+    assert inventory.meta["live"]["key_facts_read_directly"] == {ACCOUNT: ["smtp"]}
     assert key["created_at"] < key["last_used_at"] < inventory.collected_at
     group = found[(IAM_SET, "iam_principal", "group/senders")].props
     assert group["policy_documents"] == [

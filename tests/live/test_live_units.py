@@ -84,11 +84,11 @@ def test_credential_report_rows() -> None:
         "access_key_2_last_rotated": "N/A",
         "access_key_2_last_used_date": "N/A",
     }
-    credentials = from_report(row)
+    credentials = from_report(row, "credential report, 2.0 h old")
     assert credentials.console_password is True
     assert credentials.access_keys == [
         {
-            "id": "access_key_1",
+            "id": "access_key_1 (credential report, 2.0 h old)",
             "status": "Inactive",
             "created_at": "2024-01-01T00:00:00+00:00",
             "last_used_at": None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,14 +48,56 @@ def test_aged_key_shows_in_list_last_used_and_credential_report(
     last_used = iam.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])["AccessKeyLastUsed"]
     assert _days_ago(last_used["LastUsedDate"]) == 200
     assert (last_used["Region"], last_used["ServiceName"]) == ("eu-west-1", "ses")
-    iam.generate_credential_report()
-    rows = {
-        r["user"]: r for r in csv.DictReader(io.StringIO(iam.get_credential_report()["Content"].decode()))
-    }
-    row = rows["old-sender"]
+    row = _report_rows(iam)["old-sender"]
     assert _days_ago(datetime.fromisoformat(row["access_key_1_last_rotated"])) == 400
     assert _days_ago(datetime.fromisoformat(row["access_key_1_last_used_date"])) == 200
     assert _days_ago(datetime.fromisoformat(row["user_creation_time"])) == 400
+
+
+def _report_rows(iam: Any) -> dict[str, dict[str, str]]:
+    """Generate the credential report (polling until COMPLETE, as AWS needs) and read its rows."""
+    for _ in range(50):
+        if iam.generate_credential_report()["State"] == "COMPLETE":
+            break
+        time.sleep(0.05)
+    report = iam.get_credential_report()
+    return {r["user"]: r for r in csv.DictReader(io.StringIO(report["Content"].decode()))}
+
+
+def test_credential_report_is_a_snapshot_reused_for_four_hours(ep: LocalEndpoint, client: ClientFactory) -> None:
+    iam = client("iam", config=NO_RETRY)
+    assert iam.generate_credential_report()["State"] == "STARTED"
+    with pytest.raises(ClientError) as caught:
+        iam.get_credential_report()
+    assert caught.value.response["Error"]["Code"] == "ReportInProgress"
+    _user_with_key(iam, "created-after")
+    rows = _report_rows(iam)
+    assert "created-after" not in rows  # the report is what the account was when it was generated
+    generated = iam.get_credential_report()["GeneratedTime"]
+    assert abs((datetime.now(UTC) - generated).total_seconds()) < 60
+    ep.age_credential_report(3.9)
+    assert iam.generate_credential_report()["State"] == "COMPLETE"  # < 4 h: reused, not rebuilt
+    assert "created-after" not in _report_rows(iam)
+    ep.age_credential_report(0.2)
+    with pytest.raises(ClientError) as caught:
+        iam.get_credential_report()
+    assert caught.value.response["Error"]["Code"] == "ReportExpired"
+    assert iam.generate_credential_report()["State"] == "STARTED"
+    assert "created-after" in _report_rows(iam)
+
+
+def test_credential_report_inactive_key_has_no_rotation_date(ep: LocalEndpoint, client: ClientFactory) -> None:
+    iam = client("iam")
+    key = _user_with_key(iam, "paused")
+    iam.update_access_key(UserName="paused", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+    row = _report_rows(iam)["paused"]
+    assert (row["access_key_1_active"], row["access_key_1_last_rotated"]) == ("false", "N/A")
+
+
+def test_no_credential_report_yet(client: ClientFactory) -> None:
+    with pytest.raises(ClientError) as caught:
+        client("iam", config=NO_RETRY).get_credential_report()
+    assert caught.value.response["Error"]["Code"] == "ReportNotPresent"
 
 
 def test_second_key_is_aged_by_id(ep: LocalEndpoint, client: ClientFactory) -> None:
@@ -215,8 +258,7 @@ class TestEnforcement:
         ses.describe_active_receipt_rule_set()
         iam = self.as_user(client, key, "iam")
         iam.get_account_authorization_details()
-        iam.generate_credential_report()
-        iam.get_credential_report()
+        assert _report_rows(iam)  # GenerateCredentialReport until COMPLETE, then GetCredentialReport
         cloudwatch = self.as_user(client, key, "cloudwatch")
         cloudwatch.describe_alarms()
         self.as_user(client, key, "sts").get_caller_identity()

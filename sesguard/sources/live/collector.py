@@ -195,7 +195,7 @@ class _Scan:
         """Read the account's IAM principals (IAM is global; its client uses the home region)."""
         out = Collected()
         iam = session.client("iam", self.home)
-        read_iam(iam, scope, items, out, report_wait=self.options.credential_report_wait)
+        read_iam(iam, scope, items, out, report_wait=self.options.credential_report_wait, now=self.now)
         return out
 
     def read_region(self, session: AccountSession, scope: Scope, items: Executor) -> Collected:

@@ -13,9 +13,12 @@ there.
 from __future__ import annotations
 
 from concurrent.futures import Executor
+from dataclasses import replace
+from datetime import datetime
 from typing import Any, Final
 
-from sesguard.model import IAM_PRINCIPAL, Resource, Unknown
+from sesguard.derive import derive, parse_time
+from sesguard.model import IAM_PRINCIPAL, Inventory, Resource, Unknown
 from sesguard.sources.live.errors import AWS_ERRORS, SOURCE, Collected
 from sesguard.sources.live.keys import (
     Credentials,
@@ -82,26 +85,58 @@ def _principal(
     )
 
 
+def _sending_users(principals: list[Resource]) -> set[str]:
+    """Users that may send mail (effective send permission true or unknown), as derive decides it."""
+    copies = [replace(p, props=dict(p.props)) for p in principals]
+    derive(Inventory(resources=copies))
+    return {
+        str(p.props["name"])
+        for p in copies
+        if p.props.get("principal_type") == "user" and p.props.get("is_sending") is not False
+    }
+
+
+def _report_age(generated_at: str | None, now: datetime) -> str:
+    moment = parse_time(generated_at)
+    if moment is None:
+        return "credential report of unknown age"
+    hours = max(0.0, (now - moment).total_seconds() / 3600)
+    return f"credential report, {hours:.1f} h old"
+
+
 def _user_credentials(
-    iam: Client, users: list[str], scope: Scope, pool: Executor, out: Collected, report_wait: float
+    iam: Client,
+    users: list[str],
+    direct: set[str],
+    scope: Scope,
+    pool: Executor,
+    out: Collected,
+    *,
+    report_wait: float,
+    now: datetime,
 ) -> dict[str, Credentials]:
+    """Key facts per user: read directly for ``direct`` users and users the report lacks, else the report."""
     found: dict[str, Credentials] = {}
     if not users:
         return found
+    notes = out.notes.setdefault("credential_report", {})
     try:
         rows, generated_at = credential_report(iam, report_wait)
-        out.notes.setdefault("credential_report", {})[scope.account] = {"generated_at": generated_at}
+        notes[scope.account] = {"generated_at": generated_at, "source": _report_age(generated_at, now)}
     except ReportUnavailable as exc:
-        rows = {}
-        out.notes.setdefault("credential_report", {})[scope.account] = {"unavailable": exc.code}
-    missing = [u for u in users if u not in rows]
-    found.update({u: from_report(rows[u]) for u in users if u in rows})
+        rows, generated_at = {}, None
+        notes[scope.account] = {"unavailable": exc.code}
+    read_directly = [u for u in users if u in direct or u not in rows]
+    if read_directly:
+        out.notes.setdefault("key_facts_read_directly", {})[scope.account] = read_directly
+    label = _report_age(generated_at, now)
+    found.update({u: from_report(rows[u], label) for u in users if u not in read_directly})
 
     def read(user: str) -> tuple[Credentials, Collected]:
         local = Collected()
         return from_api(iam, user, scope.set_name, local), local
 
-    futures = {u: pool.submit(read, u) for u in missing}
+    futures = {u: pool.submit(read, u) for u in read_directly}
     for user, future in futures.items():
         credentials, local = future.result()
         out.merge(local)
@@ -109,8 +144,16 @@ def _user_credentials(
     return found
 
 
-def read_iam(iam: Client, scope: Scope, pool: Executor, out: Collected, *, report_wait: float) -> None:
-    """Read the account's principals into ``out`` (``scope`` is the account-wide one)."""
+def read_iam(
+    iam: Client, scope: Scope, pool: Executor, out: Collected, *, report_wait: float, now: datetime
+) -> None:
+    """Read the account's principals into ``out`` (``scope`` is the account-wide one).
+
+    Key facts of sending users (the principals the SES-IAM policies are about) are read directly
+    (``ListAccessKeys``, ``GetAccessKeyLastUsed``, ``GetLoginProfile``): the credential report may be
+    up to four hours old. Every other user's come from the report, and its keys say so and how old
+    it is (``access_key_1 (credential report, 2.5 h old)``).
+    """
     users: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
     roles: list[dict[str, Any]] = []
@@ -134,49 +177,38 @@ def read_iam(iam: Client, scope: Scope, pool: Executor, out: Collected, *, repor
         return
     managed = managed_documents(policies)
     group_policy_names = {str(g.get("GroupName")): _names(g) for g in groups}
-    credentials = _user_credentials(
-        iam, [str(u.get("UserName")) for u in users], scope, pool, out, report_wait
-    )
-
+    principals: list[Resource] = []
     for user in users:
-        name = str(user.get("UserName"))
         member_of = sorted(str(g) for g in user.get("GroupList", []))
         attached = set(_names(user))
         for group in member_of:
             attached.update(group_policy_names.get(group, []))
-        creds = credentials[name]
-        out.resources.append(
-            _principal(
-                scope,
-                "user",
-                user,
-                "UserName",
-                {
-                    "policy_documents": _documents(user, "UserPolicyList", managed),
-                    "groups": member_of,
-                    "attached_policy_names": sorted(attached),
-                    "access_keys": creds.access_keys,
-                    "console_password": creds.console_password,
-                },
-            )
-        )
+        props = {
+            "policy_documents": _documents(user, "UserPolicyList", managed),
+            "groups": member_of,
+            "attached_policy_names": sorted(attached),
+        }
+        principals.append(_principal(scope, "user", user, "UserName", props))
     for kind, entities, name_key, inline_key in (
         ("group", groups, "GroupName", "GroupPolicyList"),
         ("role", roles, "RoleName", "RolePolicyList"),
     ):
         for entity in entities:
-            out.resources.append(
-                _principal(
-                    scope,
-                    kind,
-                    entity,
-                    name_key,
-                    {
-                        "policy_documents": _documents(entity, inline_key, managed),
-                        "groups": [],
-                        "attached_policy_names": sorted(_names(entity)),
-                        "access_keys": [],
-                        "console_password": False,
-                    },
-                )
-            )
+            props = {
+                "policy_documents": _documents(entity, inline_key, managed),
+                "groups": [],
+                "attached_policy_names": sorted(_names(entity)),
+                "access_keys": [],
+                "console_password": False,
+            }
+            principals.append(_principal(scope, kind, entity, name_key, props))
+    names = [str(u.get("UserName")) for u in users]
+    credentials = _user_credentials(
+        iam, names, _sending_users(principals), scope, pool, out, report_wait=report_wait, now=now
+    )
+    for principal in principals:
+        if principal.props["principal_type"] == "user":
+            creds = credentials[str(principal.props["name"])]
+            principal.props["access_keys"] = creds.access_keys
+            principal.props["console_password"] = creds.console_password
+    out.resources.extend(principals)

@@ -77,17 +77,23 @@ def credential_report(
     return rows, iso(response.get("GeneratedTime"))
 
 
-def from_report(row: dict[str, str]) -> Credentials:
-    """A user's credentials from their credential-report row."""
+def from_report(row: dict[str, str], source: str = "credential report") -> Credentials:
+    """A user's credentials from their credential-report row; ``source`` says which report, how old.
+
+    The report gives no key IDs (keys are named by slot) and, for a key that is not active, no
+    date: ``access_key_N_last_rotated`` is ``N/A`` then, as it is for an empty slot. An inactive
+    key with a date is kept; one without cannot be told from an empty slot (sending users' keys are
+    read directly, so this only concerns users no SES-IAM policy is about).
+    """
     keys = []
     for slot in (1, 2):
         active = row.get(f"access_key_{slot}_active", "").lower() == "true"
         created = iso(row.get(f"access_key_{slot}_last_rotated"))
         if not active and created is None:
-            continue  # no key in this slot
+            continue  # an empty slot, or an inactive key the report gives no facts for
         keys.append(
             {
-                "id": f"access_key_{slot}",
+                "id": f"access_key_{slot} ({source})",
                 "status": "Active" if active else "Inactive",
                 "created_at": created,
                 "last_used_at": iso(row.get(f"access_key_{slot}_last_used_date")),
@@ -97,7 +103,7 @@ def from_report(row: dict[str, str]) -> Credentials:
 
 
 def from_api(iam: Client, user: str, set_name: str, out: Collected) -> Credentials:
-    """A user's credentials from per-user calls (the fallback when the report does not cover them)."""
+    """A user's credentials read now, per user (sending users, and users the report does not cover)."""
     keys: Any
     try:
         raw = [
