@@ -20,6 +20,7 @@ from .admin import AdminApi
 from .auth import Enforcement, SignedRequest, authorize
 from .errors import ApiError
 from .faults import FaultRegistry
+from .rate_limits import RateLimits
 from .routing import RequestInfo, classify, json_version, query_compatible
 from .shapes import operation_model, output_errors
 from .store import RegionState, Store
@@ -104,6 +105,7 @@ class EndpointApp:
         self.enforcement = Enforcement()
         self.sts = StsRules()
         self.reports = credential_report.CredentialReports()
+        self.rates = RateLimits()
         self.validation_failures: list[str] = []
         self.admin = AdminApi(self)
 
@@ -117,6 +119,7 @@ class EndpointApp:
         self.enforcement.configure(float("inf"))
         self.sts.configure(None)
         self.reports.reset()
+        self.rates.reset()
         self.validation_failures.clear()
 
     # --- WSGI -----------------------------------------------------------------------------------
@@ -169,6 +172,7 @@ class EndpointApp:
             code, status, query_code = rule.resolve(info.service or "", info.protocol)
             raise ApiError(code, rule.message, status, query_code=query_code)
         handler, op, params = self._handler(info, incoming)
+        self.rates.check(info.service, info.operation, account_id, info.region)
         if self.enforcement.due():
             resource = "*"
             if handler is not None and info.service == "sesv2":

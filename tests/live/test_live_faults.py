@@ -10,6 +10,7 @@ from sesguard.local import LocalEndpoint
 from sesguard.model import Unknown, is_unknown
 from sesguard.sources.live import collect_live
 from sesguard.sources.live.errors import REGIONAL_TYPES
+from sesguard.sources.live.pacing import Pacer
 
 from .live_support import ACCOUNT, HOME, OTHER, Scan, build_small_account, by_key
 
@@ -198,7 +199,7 @@ def test_listing_failure_on_a_later_page_keeps_no_identity() -> None:
 
     out = Collected()
     with ThreadPoolExecutor(1) as pool:
-        read_identities(Pages(), None, Scope(ACCOUNT, HOME), pool, out, sandbox=False, dmarc=None)
+        read_identities(Pages(), None, Scope(ACCOUNT, HOME), pool, out, sandbox=False, dmarc=None, pacer=Pacer(0))
     assert out.resources == []
     [error] = out.errors
     assert error.code == "InternalFailure" and error.affects == ("email_identity",)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -85,6 +87,7 @@ def test_notification_topics_are_returned(client: ClientFactory) -> None:
         client("sesv2").get_email_identity(EmailIdentity="example.com")["FeedbackForwardingStatus"] is False
     )
     ses.set_identity_notification_topic(Identity="example.com", NotificationType="Bounce")
+    time.sleep(1.05)  # GetIdentityNotificationAttributes is limited to one request per second, as on AWS
     found = ses.get_identity_notification_attributes(Identities=["example.com"])["NotificationAttributes"]
     assert "BounceTopic" not in found["example.com"]
 

@@ -3,7 +3,8 @@
 Calls: ``ListEmailIdentities`` (1,000 a page, to the end), one ``GetEmailIdentity`` per identity
 (the only call that returns DKIM, MAIL FROM, the default configuration set and every
 sending-authorization policy), and v1 ``GetIdentityNotificationAttributes`` for 100 identities a
-call. Details and notification batches run concurrently on the scan's item pool.
+call, paced at its documented rate (one request per second per account and region). Details run
+concurrently on the scan's item pool; the notification batches run one after another in one task.
 
 A listing failure blocks the whole type (a partial list would look complete). A failed
 ``GetEmailIdentity`` keeps the identity, with what the listing told (type, verification status)
@@ -19,6 +20,7 @@ from typing import Any, Final
 from sesguard.model import EMAIL_IDENTITY, Resource, Unknown
 from sesguard.sources.live.dmarc import DmarcChecker
 from sesguard.sources.live.errors import AWS_ERRORS, SOURCE, Collected, attempt
+from sesguard.sources.live.pacing import Pacer
 from sesguard.sources.live.paging import pages
 from sesguard.sources.live.scope import Scope
 from sesguard.sources.live.session import Client
@@ -26,6 +28,9 @@ from sesguard.sources.live.values import iso, upper
 
 LIST_PAGE: Final = 1000
 NOTIFICATION_BATCH: Final = 100
+# GetIdentityNotificationAttributes "is throttled at one request per second" (SES API reference);
+# a little more, so network jitter does not bring two requests closer than that at AWS.
+NOTIFICATION_INTERVAL: Final = 1.1
 
 # Properties GetEmailIdentity provides (Unknown when it fails).
 DETAIL_PROPS: Final = (
@@ -99,6 +104,17 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def _notification_batches(
+    v1: Client, batches: list[list[str]], pacer: Pacer
+) -> list[tuple[Any, BaseException | None]]:
+    """Every notification batch, one after another at the documented rate (one task, not one per batch)."""
+    results = []
+    for batch in batches:
+        pacer.wait()
+        results.append(attempt(v1.get_identity_notification_attributes, Identities=batch))
+    return results
+
+
 def read_identities(
     v2: Client,
     v1: Client,
@@ -108,6 +124,7 @@ def read_identities(
     *,
     sandbox: Any,
     dmarc: DmarcChecker | None,
+    pacer: Pacer,
 ) -> None:
     """Read every email identity of the scope into ``out``."""
     try:
@@ -128,16 +145,13 @@ def read_identities(
     by_name = {e["IdentityName"]: e for e in listed if e.get("IdentityName")}
     names = sorted(by_name)
     details = {name: pool.submit(attempt, v2.get_email_identity, EmailIdentity=name) for name in names}
-    batches = [
-        (batch, pool.submit(attempt, v1.get_identity_notification_attributes, Identities=batch))
-        for batch in _chunks(names, NOTIFICATION_BATCH)
-    ]
+    batches = _chunks(names, NOTIFICATION_BATCH)
+    notified = pool.submit(_notification_batches, v1, batches, pacer)
     domains = sorted({identity_domain(n) for n in names})
     policies: dict[str, Future[Any]] = {d: pool.submit(dmarc.policy, d) for d in domains} if dmarc else {}
 
     topics: dict[str, Any] = {}
-    for batch, future in batches:
-        response, failed = future.result()
+    for batch, (response, failed) in zip(batches, notified.result(), strict=True):
         if failed is not None:
             reason = out.fail_props(
                 failed,

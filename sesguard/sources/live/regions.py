@@ -19,7 +19,7 @@ from sesguard.sources.live.errors import (
     attempt,
     error_code,
 )
-from sesguard.sources.live.identities import read_identities
+from sesguard.sources.live.identities import NOTIFICATION_INTERVAL, read_identities
 from sesguard.sources.live.metrics import MetricReadError, latest_rates, reputation_alarms
 from sesguard.sources.live.receipt import read_receipt_rules
 from sesguard.sources.live.scope import Scope
@@ -98,7 +98,8 @@ def read_region(
             native_type="AWS::SES::Account",
         )
     )
-    read_identities(v2, v1, scope, pool, out, sandbox=sandbox, dmarc=dmarc)
+    pacer = session.pacer("GetIdentityNotificationAttributes", scope.region, NOTIFICATION_INTERVAL)
+    read_identities(v2, v1, scope, pool, out, sandbox=sandbox, dmarc=dmarc, pacer=pacer)
     read_configuration_sets(v2, scope, pool, out)
     read_receipt_rules(v1, scope, out)
     return out

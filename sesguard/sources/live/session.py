@@ -15,6 +15,8 @@ from typing import Any, Final
 import boto3
 from botocore.config import Config
 
+from sesguard.sources.live.pacing import Pacer
+
 # A boto3 client (typed per service only with the optional mypy_boto3 stubs).
 Client = Any
 
@@ -96,6 +98,7 @@ class AccountSession:
         self._counter = counter
         self._config = config
         self._clients: dict[tuple[str, str | None], Client] = {}
+        self._pacers: dict[tuple[str, str | None], Pacer] = {}
         self._lock = threading.Lock()
 
     @property
@@ -103,6 +106,14 @@ class AccountSession:
         """The session's configured region (profile or environment), if any."""
         region: str | None = self.session.region_name
         return region
+
+    def pacer(self, operation: str, region: str | None, interval: float) -> Pacer:
+        """The shared pacer of a rate-limited operation in this account and region."""
+        with self._lock:
+            found = self._pacers.get((operation, region))
+            if found is None:
+                found = self._pacers[(operation, region)] = Pacer(interval)
+            return found
 
     def client(self, service: str, region: str | None = None) -> Client:
         """The shared client of ``service`` in ``region`` (the session's region when None)."""

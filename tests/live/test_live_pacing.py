@@ -1,0 +1,58 @@
+"""Rate limits respected by design: v1 notification batches paced at AWS's documented one per second."""
+
+from __future__ import annotations
+
+import pytest
+
+import sesguard.sources.live.regions as regions
+from sesguard.local import LocalEndpoint
+from sesguard.model import is_unknown
+from sesguard.sources.live.pacing import Pacer
+
+from .live_support import HOME, OTHER, Scan
+
+PER_REGION = 301  # four notification batches of up to 100
+
+
+def _identities(endpoint: LocalEndpoint, region: str) -> None:
+    v2 = endpoint.client("sesv2", region)
+    for i in range(PER_REGION):
+        v2.create_email_identity(EmailIdentity=f"sender{i:03d}@{region}.example.com")
+
+
+def test_hundreds_of_identities_per_region_have_every_topic_without_retries(
+    endpoint: LocalEndpoint, scan: Scan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for region in (HOME, OTHER):
+        _identities(endpoint, region)
+    # No retry to fall back on: only the pacing keeps the endpoint's 1 rps throttle from answering.
+    inventory = scan(regions=[HOME, OTHER], max_attempts=1)
+    assert inventory.errors == []
+    assert inventory.meta["live"]["read_failures"] == []
+    identities_read = [r for r in inventory.resources if r.type == "email_identity"]
+    assert len(identities_read) == 2 * PER_REGION
+    assert not [r.id for r in identities_read if is_unknown(r.props["notification_topics"])]
+    assert inventory.meta["api_calls"]["ses:GetIdentityNotificationAttributes"] == 8
+
+    # The control: the same scan unpaced is throttled (the endpoint enforces AWS's rate).
+    monkeypatch.setattr(regions, "NOTIFICATION_INTERVAL", 0.0)
+    unpaced = scan(regions=[HOME], max_attempts=1)
+    codes = {f["code"] for f in unpaced.meta["live"]["read_failures"]}
+    assert codes == {"Throttling"}
+    assert [r for r in unpaced.resources if r.type == "email_identity" and is_unknown(r.props["notification_topics"])]
+
+
+def test_pacer_spaces_calls_across_threads() -> None:
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    pacer = Pacer(1.0, clock=lambda: now[0], sleep=sleep)
+    for _ in range(3):
+        pacer.wait()
+    assert slept == [1.0, 2.0]  # start times 100, 101, 102 reserved at 100
+    now[0] = 110.0
+    pacer.wait()
+    assert slept == [1.0, 2.0] and pacer.waited == 3.0
