@@ -30,6 +30,7 @@ TYPE_LABELS: Final = {
     TEMPLATE_SET: "templates",
 }
 MAX_REASONS: Final = 3
+MAX_PROBLEM_CHARS: Final = 400
 
 
 @dataclass(frozen=True)
@@ -211,10 +212,7 @@ def build_findings(
                 e for e in errors_by_set.get(set_name, []) if "*" in e.affects or policy.resource in e.affects
             ]
             if blocking:
-                detail = "; ".join(
-                    f"{e.message}{f' ({e.code})' if e.code and e.code not in e.message else ''}"
-                    for e in blocking
-                )
+                detail = _problems(blocking)
                 findings.append(
                     replace(row, status="error", message=f"could not read what this policy needs: {detail}")
                 )
@@ -226,6 +224,16 @@ def build_findings(
                 )
             findings.extend(evaluate_pair(policy, r, policy_params) for r in scoped)
     return _dedupe_keys(findings)
+
+
+def _problems(errors: Sequence[SourceError]) -> str:
+    """What a set's input problems are, in one bounded line (each problem said once, briefly)."""
+    texts = list(
+        dict.fromkeys(f"{e.message}{f' ({e.code})' if e.code and e.code not in e.message else ''}" for e in errors)
+    )
+    shown = [t if len(t) <= MAX_PROBLEM_CHARS else t[: MAX_PROBLEM_CHARS - 1] + "…" for t in texts[:MAX_REASONS]]
+    more = len(texts) - len(shown)
+    return "; ".join(shown) + (f"; and {more} more input problems" if more else "")
 
 
 def _scope_label(policy: Policy) -> str:

@@ -127,3 +127,26 @@ def test_duplicate_declarations_are_reported(tmp_path: Path) -> None:
     assert error.code == "duplicate"
     assert error.location.line == 2
     assert len([r for r in inv.resources if r.id == "aws_ses_domain_identity.d"]) == 1
+
+
+def test_many_repeated_declarations_are_one_bounded_error(tmp_path: Path) -> None:
+    names = [f'resource "aws_sns_topic" "t{i}" {{ name = "t{i}" }}\n' for i in range(40)]
+    _write(tmp_path, {"a.tf": "".join(names), "b.tf": "".join(names), "c.tf": 'locals { x = 1 }\n'})
+    inv = read_terraform(tmp_path, "set")
+    (error,) = inv.errors
+    assert error.code == "duplicate" and error.location.line == 1
+    assert "40 names are declared twice" in error.message and "and 35 more" in error.message
+    assert len(error.message) < 600
+
+
+def test_a_folder_of_unrelated_modules_gives_short_error_rows(tmp_path: Path) -> None:
+    """Policies of a set with input problems say so briefly: the problem once, not repeated in full."""
+    from sesguard.engine import build_findings
+    from sesguard.policies import load_policies
+
+    names = [f'resource "aws_sns_topic" "t{i}" {{ name = "t{i}" }}\n' for i in range(40)]
+    _write(tmp_path, {"a.tf": "".join(names), "b.tf": "".join(names), "c.tf": IDENTITY})
+    inv = read_terraform(tmp_path, "set")
+    rows = [f for f in build_findings(load_policies(), inv, {}) if f.status == "error" and f.key == "set"]
+    assert rows
+    assert all(len(r.message) < 700 and r.message.count("declared twice") == 1 for r in rows)

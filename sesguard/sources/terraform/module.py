@@ -110,11 +110,11 @@ class HclModule:
             address = ".".join(block.labels) if block.type == "resource" else "data." + ".".join(block.labels)
             self._add(self.resources, address, block, hcl)
         elif block.type == "variable" and block.labels:
-            self._add(self.variables, block.labels[0], block, hcl)
+            self._add(self.variables, block.labels[0], block, hcl, "var.")
         elif block.type == "output" and block.labels:
-            self._add(self.outputs, block.labels[0], block, hcl)
+            self._add(self.outputs, block.labels[0], block, hcl, "output.")
         elif block.type == "module" and block.labels:
-            self._add(self.calls, block.labels[0], block, hcl)
+            self._add(self.calls, block.labels[0], block, hcl, "module.")
             self.others.append(Declared(block, hcl))
         elif block.type == "locals":
             for name, attr in block.body.attributes.items():
@@ -125,9 +125,9 @@ class HclModule:
         else:
             self.others.append(Declared(block, hcl))
 
-    def _add(self, table: dict[str, Declared], key: str, block: Block, hcl: HclFile) -> None:
+    def _add(self, table: dict[str, Declared], key: str, block: Block, hcl: HclFile, kind: str = "") -> None:
         if key in table:
-            self.duplicates.append((key, hcl, block.line))
+            self.duplicates.append((kind + key, hcl, block.line))
         else:
             table[key] = Declared(block, hcl)
 

@@ -35,6 +35,7 @@ from sesguard.sources.terraform.raw import RawResource
 from sesguard.sources.terraform.secrets_scan import literal_credentials, secret_exposures
 
 _SKIP_DIRS: Final = frozenset({".terraform", "node_modules", "__pycache__"})
+_LISTED: Final = 5  # repeated declarations named in a module's one error
 
 
 class _SetBuilder:
@@ -59,6 +60,8 @@ class _SetBuilder:
         code: str = "parse-error",
         affects: tuple[str, ...] = ("*",),
     ) -> None:
+        if any(e.message == message for e in self.inventory.errors):
+            return  # one problem, one error (e.g. a remote module reached from two roots)
         self.inventory.errors.append(
             SourceError(
                 message=message,
@@ -93,13 +96,8 @@ class _SetBuilder:
                     module.tfvars[name] = module.evaluator().eval(attr.expr)
                 if only_file is None:
                     self.literals.extend(literal_credentials(hcl))
-            for key, hcl, line in module.duplicates:
-                self.error(
-                    f"{hcl.display}:{line}: {key} is declared twice in module {directory}",
-                    hcl.display,
-                    line,
-                    code="duplicate",
-                )
+            if module.duplicates:
+                self._duplicates(directory, module.duplicates)
             chosen = next((h for h in parsed if h.path == only_file), None)
             self.only_file = only_file
             self.registry.add(module)
@@ -113,6 +111,22 @@ class _SetBuilder:
                 str(directory),
                 code="internal-error",
             )
+
+    def _duplicates(self, directory: Path, duplicates: list[tuple[str, HclFile, int]]) -> None:
+        """One error for a module with repeated declarations (Terraform rejects such a module;
+        sesguard reads the first), listing a few of them, however many there are."""
+        key, hcl, line = duplicates[0]
+        if len(duplicates) == 1:
+            message = f"{hcl.display}:{line}: {key} is declared twice in module {directory}"
+        else:
+            listed = ", ".join(f"{k} ({h.path.name}:{n})" for k, h, n in duplicates[:_LISTED])
+            more = len(duplicates) - _LISTED
+            message = (
+                f"{hcl.display}:{line}: {len(duplicates)} names are declared twice in module {directory} "
+                f"(Terraform rejects the module; the first declaration is read): {listed}"
+                + (f" and {more} more" if more > 0 else "")
+            )
+        self.error(message, hcl.display, line, code="duplicate")
 
     def _parse(self, path: Path, display: str) -> HclFile | None:
         try:
