@@ -30,6 +30,7 @@ TYPE_LABELS: Final = {
     TEMPLATE_SET: "templates",
 }
 MAX_REASONS: Final = 3
+SET_LEVEL_TYPES: Final = (ACCOUNT, TEMPLATE_SET)  # resources named by their set
 MAX_PROBLEM_CHARS: Final = 400
 
 
@@ -213,8 +214,16 @@ def build_findings(
             ]
             if blocking:
                 detail = _problems(blocking)
+                # a set-level policy also has the set's own row: the input problem gets a name of its
+                # own, so the set's row keeps its id whether or not the set has problems
+                key = f"{set_name} (input problems)" if policy.resource in SET_LEVEL_TYPES else set_name
                 findings.append(
-                    replace(row, status="error", message=f"could not read what this policy needs: {detail}")
+                    replace(
+                        row,
+                        key=key,
+                        status="error",
+                        message=f"could not read what this policy needs: {detail}",
+                    )
                 )
             candidates = by_set_type.get((set_name, policy.resource), [])
             scoped = [r for r in candidates if in_scope(policy, r, policy_params)]

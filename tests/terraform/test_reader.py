@@ -150,3 +150,6 @@ def test_a_folder_of_unrelated_modules_gives_short_error_rows(tmp_path: Path) ->
     rows = [f for f in build_findings(load_policies(), inv, {}) if f.status == "error" and f.key == "set"]
     assert rows
     assert all(len(r.message) < 700 and r.message.count("declared twice") == 1 for r in rows)
+    # the set's own rows keep their id whether or not the set has input problems
+    keys = {f.id for f in build_findings(load_policies(), inv, {}) if f.policy_id == "SES-IAM-010"}
+    assert keys == {"SES-IAM-010::set", "SES-IAM-010::set (input problems)"}
