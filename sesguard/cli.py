@@ -283,6 +283,11 @@ def cmd_demo(args: argparse.Namespace, extra: list[str]) -> int:
         print(
             f"sesguard demo: account {info.account_id} on {endpoint.url}, regions {', '.join(info.regions)}"
         )
+        if info.incident is not None:
+            from sesguard.investigate.cli import run_demo
+
+            run_demo(endpoint.url, info.auditor_access_key_id, info.auditor_secret_access_key,
+                     info.regions[-1], info.incident.events_url, args.report_dir)  # fmt: skip
         env = demo_env(
             endpoint.env(info.regions[0]), info.auditor_access_key_id, info.auditor_secret_access_key
         )

@@ -30,6 +30,12 @@ KIND_NAMES = {"hard_bounce": "hard bounces", "complaint": "complaints", "soft_bo
 VDM_METRIC = {"hard_bounce": "PERMANENT_BOUNCE", "complaint": "COMPLAINT", "soft_bounce": "TRANSIENT_BOUNCE"}
 MIN_EVENTS = 5  # below this many bounces (or complaints) a share says nothing
 MIN_LIFT = 0.10  # a segment is a cause when its share of the problem exceeds its share of sends by this
+CONFIDENT_EVENTS = 50  # with fewer bounces (or complaints) than this, a cause ranks lower in proportion
+SENDER_DIMENSIONS = frozenset(
+    {"configuration_set", "identity", "from_domain", "CONFIGURATION_SET", "EMAIL_IDENTITY"}
+)
+PROVIDER_DIMENSIONS = (("recipient_domain", "recipient domain"),)
+VDM_TWIN = {"CONFIGURATION_SET": "configuration_set", "EMAIL_IDENTITY": "identity"}
 
 
 @dataclass
@@ -88,7 +94,7 @@ def _segment_causes(
                 rate = n / sends
                 figures.update(sends=sends, send_share=round(send_share, 4), rate=round(rate, 5))
                 text += f", which sent {pct(send_share)} of the mail (its rate: {pct(rate)})"
-            score = share * (lift if lift is not None else 0.5)
+            score = share * (lift if lift is not None else 0.5) * min(1.0, problem_total / CONFIDENT_EVENTS)
             found.append(Cause(kind, dimension, value, share, text, source, score, figures))
     return found
 
@@ -231,6 +237,61 @@ def _suppression_cause(suppression: SuppressionEvidence) -> Cause | None:
     )
 
 
+def _merge_twins(causes: list[Cause]) -> list[Cause]:
+    """One cause for sender segments that are the same mail (a set used by one identity only...)."""
+    kept: list[Cause] = []
+    for cause in causes:
+        twin = next(
+            (k for k in kept if k.kind == cause.kind and k.source == cause.source
+             and k.dimension in SENDER_DIMENSIONS and cause.dimension in SENDER_DIMENSIONS
+             and k.figures.get("count") == cause.figures.get("count")
+             and k.figures.get("sends") == cause.figures.get("sends")),
+            None,
+        )  # fmt: skip
+        if twin is None:
+            kept.append(cause)
+            continue
+        label = _label(cause.dimension)
+        twin.figures.setdefault("same_mail_as", []).append(
+            {"dimension": cause.dimension, "value": cause.value}
+        )
+        marker = f"`{twin.value}`"
+        extra = f"{label} `{cause.value}`"
+        if "(the same mail as " in twin.statement:
+            twin.statement = twin.statement.replace("(the same mail as ", f"(the same mail as {extra}, ", 1)
+        else:
+            twin.statement = twin.statement.replace(marker, f"{marker} (the same mail as {extra})", 1)
+    return kept
+
+
+def _label(dimension: str) -> str:
+    return dict(ARCHIVE_DIMENSIONS + VDM_DIMENSIONS).get(dimension, dimension)
+
+
+def _corroborate(causes: list[Cause]) -> list[Cause]:
+    """Fold a VDM cause into the archive cause about the same segment: one cause, two sources."""
+    kept: list[Cause] = []
+    for cause in causes:
+        if cause.source == "vdm":
+            names = {(VDM_TWIN.get(cause.dimension), cause.value)}
+            names |= {
+                (VDM_TWIN.get(str(t["dimension"])), str(t["value"]))
+                for t in cause.figures.get("same_mail_as", [])
+            }
+            twin = next(
+                (k for k in kept + causes if k.source == "archive" and k.kind == cause.kind
+                 and ({(k.dimension, k.value)} | {(str(t["dimension"]), str(t["value"])) for t in k.figures.get("same_mail_as", [])}) & names),
+                None,
+            )  # fmt: skip
+            if twin is not None:
+                twin.figures["vdm"] = {"count": cause.figures["count"], "of": cause.figures["of"]}
+                twin.statement += f"; VDM agrees: {cause.figures['count']} of {cause.figures['of']} {KIND_NAMES[cause.kind]}"
+                twin.source = "archive+vdm"
+                continue
+        kept.append(cause)
+    return kept
+
+
 @dataclass
 class Ranking:
     """The ranked causes and what the evidence could not tell."""
@@ -258,13 +319,14 @@ def rank(tally: Tally | None, vdm: VdmEvidence | None, suppression: SuppressionE
         for kind in ("hard_bounce", "complaint", "soft_bounce"):
             total = tally.totals[kind]
             if total < MIN_EVENTS:
-                missing.append(
-                    f"the event archive holds {total} {KIND_NAMES[kind]} in the window: too few to attribute"
-                )
+                if kind != "soft_bounce":
+                    missing.append(
+                        f"the event archive holds {total} {KIND_NAMES[kind]} in the window: too few to attribute"
+                    )
                 continue
-            causes += _segment_causes(
-                kind, "archive", ARCHIVE_DIMENSIONS, _archive_count(tally), (total, sends)
-            )
+            # transient bounces say something about a mailbox provider (throttling, blocking), not the list
+            dims = PROVIDER_DIMENSIONS if kind == "soft_bounce" else ARCHIVE_DIMENSIONS
+            causes += _segment_causes(kind, "archive", dims, _archive_count(tally), (total, sends))
         found_cohort = cohort(tally)
         if found_cohort is not None:
             cause = _import_cause(found_cohort, suppression)
@@ -293,6 +355,7 @@ def rank(tally: Tally | None, vdm: VdmEvidence | None, suppression: SuppressionE
         if cause is not None:
             causes.append(cause)
     causes.sort(key=lambda c: (-c.score, -c.share, c.kind, c.dimension, c.value))
+    causes = _corroborate(_merge_twins(causes))
     for cause in causes:
         if tally is not None and cause.source == "archive" and cause.kind in ("hard_bounce", "complaint"):
             _enrich(tally, cause, found_cohort)

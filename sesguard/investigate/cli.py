@@ -79,3 +79,31 @@ def run(args: argparse.Namespace, session: Any | None = None) -> int:
     if drafts:
         print(f"sesguard investigate: review drafts with the evidence in {drafts}")
     return 0
+
+
+class EndpointSession:
+    """A boto3 session whose clients all go to one endpoint (the local endpoint of the demo)."""
+
+    def __init__(self, session: Any, endpoint_url: str) -> None:
+        self._session = session
+        self._endpoint_url = endpoint_url
+        self.region_name = session.region_name
+
+    def client(self, service: str, **kwargs: Any) -> Any:
+        """A client of ``service`` on the endpoint."""
+        return self._session.client(service, endpoint_url=self._endpoint_url, **kwargs)
+
+
+def run_demo(endpoint_url: str, access_key_id: str, secret_access_key: str, region: str, events: str,
+             report_dir: str) -> int:  # fmt: skip
+    """The demo's investigation: the incident region, its archive, as the demo's read-only user."""
+    import boto3
+
+    session = boto3.Session(
+        aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key, region_name=region
+    )
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(["--regions", region, "--events", events, "--report-dir", report_dir])
+    print(f"sesguard demo: investigating {region} (VDM, suppression list, {events}) ...")
+    return run(args, EndpointSession(session, endpoint_url))

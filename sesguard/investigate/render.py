@@ -15,6 +15,7 @@ SOURCE_NAMES = {
     "vdm": "VDM metrics (BatchGetMetricData)",
     "suppression": "suppression list (ListSuppressedDestinations)",
     "archive+suppression": "event archive and suppression list",
+    "archive+vdm": "event archive and VDM metrics",
 }
 
 

@@ -6,14 +6,19 @@ from pathlib import Path
 
 
 def refresh_review(report_dir: Path) -> Path | None:
-    """Rewrite ``review/`` from the folder's ``findings.json`` (now with the evidence); None without one."""
+    """Rewrite the drafts in ``review/`` from the folder's ``findings.json``, now with the evidence.
+
+    Only where a scan already wrote drafts; otherwise None.
+    """
     from sesguard.findings_doc import FINDINGS_FILE
     from sesguard.reports import review
     from sesguard.reports.document import load
 
     findings = report_dir / FINDINGS_FILE
-    if not findings.is_file():
-        return None
+    if not findings.is_file() or not (report_dir / review.DIRNAME).is_dir():
+        return (
+            None  # no scan yet, or its drafts were not asked for: the next scan's drafts carry the evidence
+        )
     try:
         doc = load(findings)
     except ValueError:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 
-def _mail(
-    when: str, recipients: Sequence[str], identity: str, configuration_set: str | None,
-    tags: dict[str, str], message_id: str, region: str, account_id: str,
-) -> dict[str, Any]:  # fmt: skip
+@lru_cache(maxsize=256)
+def _tags(
+    identity: str, configuration_set: str | None, tags: tuple[tuple[str, str], ...]
+) -> dict[str, list[str]]:
+    """``mail.tags`` (shared between records: never mutate it)."""
     all_tags: dict[str, list[str]] = {
         "ses:operation": ["SendEmail"],
         "ses:source-ip": ["192.0.2.10"],
@@ -24,16 +26,24 @@ def _mail(
     }
     if configuration_set:
         all_tags["ses:configuration-set"] = [configuration_set]
-    all_tags.update({k: [v] for k, v in tags.items()})
+    all_tags.update({k: [v] for k, v in tags})
+    return all_tags
+
+
+def _mail(
+    when: str, recipients: Sequence[str], identity: str, configuration_set: str | None,
+    tags: dict[str, str], message_id: str, region: str, account_id: str,
+) -> dict[str, Any]:  # fmt: skip
+    domain = identity.rpartition("@")[2]
     return {
         "timestamp": when,
-        "source": f"news@{identity.rpartition('@')[2]}",
+        "source": f"news@{domain}",
         "sourceArn": f"arn:aws:ses:{region}:{account_id}:identity/{identity}",
         "sendingAccountId": account_id,
         "messageId": message_id,
         "destination": list(recipients),
         "headersTruncated": False,
-        "tags": all_tags,
+        "tags": _tags(identity, configuration_set, tuple(sorted(tags.items()))),
     }
 
 

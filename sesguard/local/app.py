@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 from botocore.model import OperationModel
 
-from . import credential_report, moto_bridge, sesv1_api, sesv2_api
+from . import credential_report, moto_bridge, s3_requests, sesv1_api, sesv2_api
 from .admin import AdminApi
 from .auth import Enforcement, SignedRequest, authorize
 from .errors import ApiError
@@ -175,15 +175,19 @@ class EndpointApp:
         self.rates.check(info.service, info.operation, account_id, info.region)
         if self.enforcement.due():
             resource = "*"
+            keys: dict[str, str] = {}
             if handler is not None and info.service == "sesv2":
                 with self.store.lock:
                     state = self.store.region(account_id, info.region)
                     resource = sesv2_api.resource_arn(state, info.operation or "", params)
+            elif info.service == "s3":
+                s3 = s3_requests.describe(incoming.method, incoming.raw_path, incoming.query)
+                resource, keys = s3.resource, dict(s3.keys)
             signed = SignedRequest(
                 incoming.method, incoming.target, incoming.headers, incoming.body, incoming.source_ip
             )
             role_arn = incoming.form.get("RoleArn") if info.iam_action == "sts:AssumeRole" else None
-            authorize(info, account_id, signed, resource, role_arn)
+            authorize(info, account_id, signed, resource, role_arn, keys)
         if handler is None or op is None:
             return None
         moto_bridge.mark_key_used(account_id, info.access_key, info.signing_name or "ses", info.region)

@@ -103,7 +103,12 @@ def signature_matches(request: SignedRequest, credentials: Credentials) -> bool:
 
 
 def authorize(
-    info: RequestInfo, account_id: str, request: SignedRequest, resource: str, role_arn: str | None = None
+    info: RequestInfo,
+    account_id: str,
+    request: SignedRequest,
+    resource: str,
+    role_arn: str | None = None,
+    service_keys: Mapping[str, str] | None = None,
 ) -> None:
     """Raise :class:`ApiError` unless the caller is authenticated and allowed ``info.iam_action``."""
     if info.access_key is None:
@@ -128,6 +133,7 @@ def authorize(
         "aws:PrincipalArn": caller.arn,
         "aws:PrincipalAccount": caller.account_id,
         "aws:SecureTransport": "false",
+        **(service_keys or {}),
     }
     ctx = Context(action=action, resource=role_arn or resource, principal_arn=caller.arn, keys=keys)
     decision = evaluate(caller.policies, ctx)

@@ -145,19 +145,29 @@ class AdminClient:
         return result
 
     def load_vdm_metrics(
-        self, records: list[dict[str, Any]], *, region: str = DEFAULT_REGION, account_id: str = DEFAULT_ACCOUNT_ID
+        self,
+        records: list[dict[str, Any]],
+        *,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
     ) -> dict[str, Any]:
         """Add VDM daily counts (``day``, ``metric``, ``count`` and dimension values) to a region."""
         return self._load("/ses/vdm-metrics", {"records": records}, region, account_id)
 
     def load_suppressed(
-        self, entries: list[dict[str, Any]], *, region: str = DEFAULT_REGION, account_id: str = DEFAULT_ACCOUNT_ID
+        self,
+        entries: list[dict[str, Any]],
+        *,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
     ) -> dict[str, Any]:
         """Put addresses on a region's suppression list with the time they were added."""
         return self._load("/ses/suppressed", {"entries": entries}, region, account_id)
 
     def _load(self, path: str, body: dict[str, Any], region: str, account_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("POST", path, {**body, "region": region, "account_id": account_id})
+        result: dict[str, Any] = self._call(
+            "POST", path, {**body, "region": region, "account_id": account_id}
+        )
         return result
 
     # --- IAM ------------------------------------------------------------------------------------

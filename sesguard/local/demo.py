@@ -17,13 +17,13 @@ from importlib import resources
 from typing import Any
 
 from .client import DEFAULT_ACCOUNT_ID, AdminClient
+from .demo_incident import Incident, build_incident
 from .endpoint import make_client
 
 GOOD, BAD = "us-east-1", "eu-west-1"
 REGIONS = (GOOD, BAD)
 ACCOUNT_ID = DEFAULT_ACCOUNT_ID
 QUARANTINE_POLICY = "AWSCompromisedKeyQuarantineV2"
-
 
 
 def read_only_policy() -> dict[str, Any]:
@@ -52,7 +52,7 @@ EXPECTED: tuple[tuple[str, str, str, str], ...] = (
     ("SES-SUP-001", GOOD, "account", "pass"),
     ("SES-SUP-001", BAD, "account", "fail"),
     ("SES-VDM-001", GOOD, "account", "pass"),
-    ("SES-VDM-001", BAD, "account", "fail"),
+    ("SES-VDM-001", BAD, "account", "pass"),  # on, for the investigation of the incident (demo_incident)
     ("SES-MON-001", GOOD, "account", "pass"),
     ("SES-MON-001", BAD, "account", "fail"),
     ("SES-MON-002", GOOD, "account", "pass"),
@@ -171,6 +171,7 @@ class DemoInfo:
     auditor_access_key_id: str
     auditor_secret_access_key: str
     expected: tuple[tuple[str, str, str, str], ...] = field(default=EXPECTED)
+    incident: Incident | None = None
 
 
 class _Builder:
@@ -200,6 +201,7 @@ def build_demo(endpoint_url: str) -> DemoInfo:
     _build_bad_region(builder)
     _build_receiving(builder)
     key = _build_iam(builder)
+    incident = build_incident(endpoint_url, auditor="sesguard-auditor")
     return DemoInfo(
         endpoint_url=endpoint_url,
         account_id=ACCOUNT_ID,
@@ -228,6 +230,7 @@ def build_demo(endpoint_url: str) -> DemoInfo:
         roles=("ses-sender-role",),
         auditor_access_key_id=key["AccessKeyId"],
         auditor_secret_access_key=key["SecretAccessKey"],
+        incident=incident,
     )
 
 

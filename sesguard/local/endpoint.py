@@ -56,6 +56,7 @@ class LocalEndpoint(AdminClient):
                 raise EndpointError("a LocalEndpoint already runs in this process (moto state is global)")
             self._moto_auth = moto_bridge.disable_moto_auth()
             self._app = EndpointApp(moto_bridge.moto_wsgi_app(), strict=self._strict)
+            moto_bridge.warm_backends(("s3",))  # ~1 s on first use: paid at start, not inside the demo build
             try:
                 self._server = ServerThread(self._app, self._host, self._port)
             except OSError:

@@ -280,3 +280,11 @@ def sent_count(account_id: str, region: str) -> int:
 def mirror_notification_topics(account_id: str, region: str, identity: str, topics: dict[str, str]) -> None:
     """Keep moto's identity topics in step, so moto's mail simulator publishes feedback to them."""
     _ses(account_id, region).sns_topics[identity] = dict(topics)
+
+
+def warm_backends(services: tuple[str, ...]) -> None:
+    """Load moto's backends for ``services`` now (moto imports each lazily, on its first request)."""
+    from moto.backends import get_backend
+
+    for service in services:
+        get_backend(service)  # type: ignore[call-overload]

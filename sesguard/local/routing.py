@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, unquote
 from botocore.exceptions import UnknownServiceError
 from botocore.model import ServiceModel
 
+from . import s3_requests
 from .shapes import service_model
 from .wire import Protocol, detect_protocol
 
@@ -93,10 +94,13 @@ class RequestInfo:
     access_key: str | None
     signing_name: str | None
     labels: dict[str, str] = field(default_factory=dict)
+    action: str | None = None  # when the IAM action is not the operation's name (S3)
 
     @property
     def iam_action(self) -> str | None:
         """The IAM action the request needs, e.g. ``ses:GetAccount``."""
+        if self.action is not None:
+            return self.action
         if self.signing_name is None or self.operation is None:
             return None
         prefix = _IAM_PREFIX_BY_SIGNING_NAME.get(self.signing_name, self.signing_name)
@@ -122,6 +126,10 @@ def classify(
     protocol = detect_protocol(headers.get("Content-Type", ""), headers, default)
     operation: str | None = None
     labels: dict[str, str] = {}
+    if service == "s3":
+        s3 = s3_requests.describe(method, raw_path, query)
+        return RequestInfo(service, s3.operation, protocol, region or DEFAULT_REGION, access_key, signing,
+                           action=s3.action)  # fmt: skip
     if protocol is Protocol.QUERY:
         operation = form.get("Action") or query_args.get("Action")
     elif protocol is Protocol.JSON:

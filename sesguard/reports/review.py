@@ -371,7 +371,10 @@ def _prevention(rows: Sequence[Row], pids: Sequence[str]) -> list[str]:
 
 
 def draft(
-    case: Case, doc: Doc, entries: Sequence[history.Entry] = (), investigations: Sequence[Mapping[str, Any]] = ()
+    case: Case,
+    doc: Doc,
+    entries: Sequence[history.Entry] = (),
+    investigations: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The Markdown draft for one case (with ``sesguard investigate`` evidence when given)."""
     return _draft(case, _Run.of(doc, entries, investigations))
