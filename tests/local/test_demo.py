@@ -20,7 +20,9 @@ pytestmark = pytest.mark.live
 def demo(ep: LocalEndpoint) -> DemoInfo:
     started = time.monotonic()
     info = build_demo(ep.url)
-    assert time.monotonic() - started < 5
+    # ~1.8 s on an idle machine (1.3 s the account, 0.5 s the incident's VDM data, suppression list and
+    # S3 archive); the limit leaves room for a loaded CI machine.
+    assert time.monotonic() - started < 10
     return info
 
 
