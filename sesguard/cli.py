@@ -61,6 +61,7 @@ SCAN_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
     ("--accounts", "ID,ID", "accounts to scan through --assume-role"),
     ("--organization", None, "scan every active account of the organization through --assume-role"),
     ("--dns", None, "look up DMARC records in DNS"),
+    ("--all-regions-strict", None, "check alarms and VDM also in regions with no identity and nothing sent"),
     ("--lookback-days", "DAYS", "look-back window for the reputation metrics (default 14)"),
     ("--inventory-out", "FILE", "save what the scan read as an inventory snapshot (JSON)"),
     ("--shard", "K/N", "read only part K of N of the accounts (a stable split; one machine or CI job each)"),

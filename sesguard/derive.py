@@ -8,6 +8,7 @@ from typing import Any
 
 from sesguard import iam_analysis
 from sesguard.model import (
+    ACCOUNT,
     CONFIGURATION_SET,
     EMAIL_IDENTITY,
     IAM_PRINCIPAL,
@@ -54,6 +55,9 @@ def derive(inventory: Inventory, now: datetime | None = None) -> None:
     for resource in inventory.resources:
         if resource.type == CONFIGURATION_SET:
             _derive_configuration_set(resource)
+        elif resource.type == ACCOUNT and resource.source == "live":
+            # Snapshots saved before the reader told quiet regions apart: every region counted.
+            resource.props.setdefault("quiet_region", False)
     for members in by_set.values():
         config_sets = {
             r.props.get("name"): r

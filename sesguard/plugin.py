@@ -125,6 +125,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--dns", action="store_true", default=False, help="Look up DMARC records in DNS (live).")
     group.addoption(
+        "--all-regions-strict",
+        action="store_true",
+        default=False,
+        help="Evaluate alarm and VDM policies also in regions with no identity and nothing sent (live).",
+    )
+    group.addoption(
         "--lookback-days",
         type=int,
         default=14,
@@ -397,6 +403,7 @@ def _live_options(config: pytest.Config) -> Any:
         accounts=split(config.getoption("accounts")),
         organization=config.getoption("organization"),
         dns=config.getoption("dns"),
+        all_regions_strict=config.getoption("all_regions_strict"),
         lookback_days=config.getoption("lookback_days"),
         shard=_shard(config),
         progress=_progress(config),

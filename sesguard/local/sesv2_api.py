@@ -92,11 +92,10 @@ def _json_policy(text: Any) -> str:
 def dkim_document(identity: Identity) -> Document:
     """The v2 ``DkimAttributes`` of an identity."""
     dkim = identity.dkim
-    document: Document = {
-        "SigningEnabled": dkim.signing_enabled,
-        "Status": dkim.status,
-        "SigningAttributesOrigin": dkim.origin,
-    }
+    document: Document = {"SigningEnabled": dkim.signing_enabled, "Status": dkim.status}
+    if identity.identity_type == "DOMAIN":
+        # An address has no DKIM setup of its own (it signs with its domain's keys): AWS sends no origin.
+        document["SigningAttributesOrigin"] = dkim.origin
     if dkim.tokens:
         document["Tokens"] = list(dkim.tokens)
     if dkim.current_key_length:

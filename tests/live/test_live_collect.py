@@ -62,6 +62,8 @@ def test_account_rows(endpoint: LocalEndpoint, scan: Scan) -> None:
         "vdm_enabled": True,
         "bounce_rate": 0.03,
         "complaint_rate": 0.0005,
+        "sent_in_lookback": 0.0,
+        "quiet_region": False,  # it has identities
         "alarms": [
             {
                 "name": "bounce",
@@ -95,6 +97,7 @@ def test_account_rows(endpoint: LocalEndpoint, scan: Scan) -> None:
     assert other["complaint_rate"] is None and other["complaint_rate_at"] is None
     assert other["alarms"] == []
     assert other["production_access_enabled"] is False
+    assert other["quiet_region"] is True  # no identity, nothing sent
 
 
 def test_identities(endpoint: LocalEndpoint, scan: Scan) -> None:

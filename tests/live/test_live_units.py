@@ -117,3 +117,16 @@ def test_only_active_organization_accounts() -> None:
 
 def test_error_codes_of_non_aws_errors() -> None:
     assert error_code(ValueError("x")) == "ValueError"
+
+
+def test_domain_without_dkim_origin_is_unknown_not_out_of_scope() -> None:
+    """SES-ID-004 is scoped by dkim_origin: a domain whose origin AWS did not send must not drop out."""
+    from sesguard.model import is_unknown
+    from sesguard.sources.live.identities import detail_props
+
+    domain = detail_props({"IdentityType": "DOMAIN", "DkimAttributes": {"SigningEnabled": True, "Status": "SUCCESS"}})
+    assert is_unknown(domain["dkim_origin"])
+    address = detail_props({"IdentityType": "EMAIL_ADDRESS", "DkimAttributes": {"SigningEnabled": False}})
+    assert address["dkim_origin"] is None
+    replicated = detail_props({"IdentityType": "DOMAIN", "DkimAttributes": {"SigningAttributesOrigin": "AWS_SES_EU_WEST_1"}})
+    assert replicated["dkim_origin"] == "AWS_SES"

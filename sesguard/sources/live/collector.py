@@ -201,7 +201,13 @@ class _Scan:
     def read_region(self, session: AccountSession, scope: Scope, items: Executor) -> Collected:
         """Read one account and region."""
         return read_region(
-            session, scope, items, now=self.now, lookback_days=self.options.lookback_days, dmarc=self.dmarc
+            session,
+            scope,
+            items,
+            now=self.now,
+            lookback_days=self.options.lookback_days,
+            dmarc=self.dmarc,
+            strict=self.options.all_regions_strict,
         )
 
 

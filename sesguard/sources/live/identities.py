@@ -77,7 +77,9 @@ def detail_props(response: dict[str, Any]) -> dict[str, Any]:
         "verification_status": upper(response.get("VerificationStatus")),
         "dkim_signing_enabled": bool(dkim.get("SigningEnabled", False)),
         "dkim_status": upper(dkim.get("Status")),
-        "dkim_origin": _dkim_origin(dkim.get("SigningAttributesOrigin")),
+        "dkim_origin": _dkim_origin(dkim.get("SigningAttributesOrigin"))
+        if dkim.get("SigningAttributesOrigin") or upper(response.get("IdentityType")) != "DOMAIN"
+        else Unknown("GetEmailIdentity returned no DkimAttributes.SigningAttributesOrigin for this domain"),
         "dkim_key_length": upper(dkim.get("CurrentSigningKeyLength")),
         "dkim_next_key_length": upper(dkim.get("NextSigningKeyLength")),
         "dkim_key_generated_at": iso(dkim.get("LastKeyGenerationTimestamp")),

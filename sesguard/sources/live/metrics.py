@@ -1,8 +1,9 @@
 """Reputation metrics and the alarms watching them (CloudWatch, namespace ``AWS/SES``).
 
 Metrics: one ``GetMetricData`` call reads both ``Reputation.BounceRate`` and
-``Reputation.ComplaintRate`` (hourly averages, newest first) over the look-back window; the newest
-datapoint of each is kept. No datapoint is ``None``, not an error.
+``Reputation.ComplaintRate`` (hourly averages, newest first) over the look-back window, the newest
+datapoint of each kept (no datapoint is ``None``, not an error), and the ``Send`` sum over the same
+window (``sent_in_lookback``; no datapoint is 0: nothing sent).
 
 Alarms: ``DescribeAlarms`` lists every metric alarm of the region, 100 a page, while
 ``DescribeAlarmsForMetric`` answers for one metric in one call. The reader asks for the first page of
@@ -27,6 +28,8 @@ from sesguard.sources.live.values import iso
 NAMESPACE: Final = "AWS/SES"
 BOUNCE: Final = "Reputation.BounceRate"
 COMPLAINT: Final = "Reputation.ComplaintRate"
+SEND: Final = "Send"  # messages sent, account-level (no dimensions)
+SENT_ID: Final = "sent"
 PERIOD_SECONDS: Final = 3600
 ALARM_PAGE: Final = 100
 
@@ -55,7 +58,19 @@ def latest_rates(cloudwatch: Client, now: datetime, lookback_days: int) -> dict[
         }
         for query_id, metric in _QUERY_IDS.items()
     ]
+    queries.append(
+        {
+            "Id": SENT_ID,
+            "MetricStat": {
+                "Metric": {"Namespace": NAMESPACE, "MetricName": SEND},
+                "Period": lookback_days * 86400,
+                "Stat": "Sum",
+            },
+            "ReturnData": True,
+        }
+    )
     newest: dict[str, tuple[datetime, float]] = {}
+    sent = 0.0
     for page in pages(
         cloudwatch.get_metric_data,
         MetricDataQueries=queries,
@@ -67,11 +82,14 @@ def latest_rates(cloudwatch: Client, now: datetime, lookback_days: int) -> dict[
             status = result.get("StatusCode", "Complete")
             if status in {"Forbidden", "InternalError"}:
                 raise MetricReadError(status)
+            if result["Id"] == SENT_ID:
+                sent += sum(float(v) for v in result.get("Values", []))
+                continue
             for when, value in zip(result.get("Timestamps", []), result.get("Values", []), strict=False):
                 current = newest.get(result["Id"])
                 if current is None or when > current[0]:
                     newest[result["Id"]] = (when, float(value))
-    props: dict[str, Any] = {}
+    props: dict[str, Any] = {"sent_in_lookback": sent}
     for query_id in _QUERY_IDS:
         point = newest.get(query_id)
         props[f"{query_id}_rate"] = point[1] if point else None

@@ -31,7 +31,8 @@ class LiveOptions:
     the ``organization`` (both given: their union), with ``external_id`` if the roles' trust policies
     require one, for ``role_session_duration`` seconds at a time (refreshed as they expire). The
     caller's own account is read with the caller's credentials. Without them only the caller's own
-    account is read.
+    account is read. ``all_regions_strict``: evaluate the alarm and VDM policies in every region,
+    also where the account has no identity and sent nothing (otherwise those rows skip as quiet).
     """
 
     profile: str | None = None
@@ -43,6 +44,7 @@ class LiveOptions:
     organization: bool = False
     dns: bool = False
     lookback_days: int = 14
+    all_regions_strict: bool = False
     max_workers: int = 8
     shard: Shard | None = None  # read only this shard's accounts (or account and region scopes)
     progress: Callable[[str], None] | None = None

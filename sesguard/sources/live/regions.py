@@ -6,7 +6,7 @@ from concurrent.futures import Executor
 from datetime import datetime
 from typing import Any
 
-from sesguard.model import ACCOUNT, Resource
+from sesguard.model import ACCOUNT, EMAIL_IDENTITY, Resource, Unknown, is_unknown
 from sesguard.sources.live.account import ACCOUNT_PROPS, account_props
 from sesguard.sources.live.config_sets import read_configuration_sets
 from sesguard.sources.live.dmarc import DmarcChecker
@@ -25,7 +25,7 @@ from sesguard.sources.live.receipt import read_receipt_rules
 from sesguard.sources.live.scope import Scope
 from sesguard.sources.live.session import AccountSession
 
-RATE_PROPS = ("bounce_rate", "bounce_rate_at", "complaint_rate", "complaint_rate_at")
+RATE_PROPS = ("bounce_rate", "bounce_rate_at", "complaint_rate", "complaint_rate_at", "sent_in_lookback")
 
 
 def _reputation(
@@ -52,6 +52,20 @@ def _reputation(
     return props
 
 
+def quiet_region(sent: Any, out: Collected, scope: Scope) -> Any:
+    """True when the region has no email identity and sent nothing in the look-back window.
+
+    Unknown when either fact is (the identity listing or the metrics failed).
+    """
+    if any(r.type == EMAIL_IDENTITY and r.set_name == scope.set_name for r in out.resources):
+        return False
+    if any(e.set_name == scope.set_name and EMAIL_IDENTITY in e.affects for e in out.errors):
+        return Unknown("ListEmailIdentities failed, so whether the region is used is unknown")
+    if is_unknown(sent):
+        return sent
+    return not sent
+
+
 def read_region(
     session: AccountSession,
     scope: Scope,
@@ -60,8 +74,9 @@ def read_region(
     now: datetime,
     lookback_days: int,
     dmarc: DmarcChecker | None,
+    strict: bool = False,
 ) -> Collected:
-    """Read one account and region."""
+    """Read one account and region (``strict``: never call the region quiet)."""
     out = Collected()
     v2 = session.client("sesv2", scope.region)
     v1 = session.client("ses", scope.region)
@@ -100,6 +115,7 @@ def read_region(
     )
     pacer = session.pacer("GetIdentityNotificationAttributes", scope.region, NOTIFICATION_INTERVAL)
     read_identities(v2, v1, scope, pool, out, sandbox=sandbox, dmarc=dmarc, pacer=pacer)
+    props["quiet_region"] = False if strict else quiet_region(props.get("sent_in_lookback"), out, scope)
     read_configuration_sets(v2, scope, pool, out)
     read_receipt_rules(v1, scope, out)
     return out
