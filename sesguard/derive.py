@@ -229,10 +229,7 @@ def _derive_principal(resource: Resource, groups: dict[Any, Resource], now: date
     props["effective_documents"] = documents
     analysis = iam_analysis.analyse_sending(entry.get("document") for entry in documents)
     props["is_sending"] = analysis.is_sending
-    unknown_note = Unknown("; ".join(analysis.unknown_reasons)) if analysis.unknown_reasons else None
-    props["actions_beyond_send"] = (
-        analysis.beyond_send if analysis.beyond_known or analysis.beyond_send else unknown_note
-    )
+    props["actions_beyond_send"] = analysis.actions_beyond_send
     # analyse_sending already made these Unknown where an unreadable document or value decides them.
     props["send_resource_scoped"] = analysis.resource_scoped
     props["send_network_restricted"] = analysis.network_restricted

@@ -12,6 +12,7 @@ from typing import Any, Final, TypeVar
 
 import botocore.session
 
+from sesguard.iam_deny import DenySet
 from sesguard.model import Unknown, is_unknown
 
 _T = TypeVar("_T")
@@ -230,40 +231,95 @@ class SendAnalysis:
     network_restricted: bool | Unknown = True
     unknown_reasons: list[str] = field(default_factory=list)
     send_statements: int = 0
+    beyond_doubt: Unknown | None = None  # grants beyond send that an unreadable Deny may refuse
+
+    @property
+    def actions_beyond_send(self) -> list[str] | Unknown:
+        """The grants beyond send, or Unknown when what is left cannot be told."""
+        if self.beyond_send:
+            return self.beyond_send
+        if not self.beyond_known:
+            return Unknown("; ".join(self.unknown_reasons) or "a policy document cannot be read")
+        return self.beyond_doubt if self.beyond_doubt is not None else []
 
 
-def _statement_grants(statement: Mapping[str, Any]) -> tuple[list[str], list[str]] | Unknown:
-    """(send actions granted, descriptions of grants beyond send) for one Allow statement."""
+@dataclass(frozen=True)
+class Beyond:
+    """A grant beyond the send actions: ``glob`` less ``excluded`` (an Allow's NotAction), described."""
+
+    glob: str
+    excluded: tuple[str, ...]
+    text: str
+
+
+def _ses_extras(glob: str, excluded: tuple[str, ...] = ()) -> list[str]:
+    """The SES actions beyond send that an action glob grants (less the excluded globs)."""
+    return [
+        a
+        for a in ses_actions()
+        if _matches(glob, a) and a.lower() not in _SEND_LOWER and not any(_matches(x, a) for x in excluded)
+    ]
+
+
+def _statement_grants(statement: Mapping[str, Any]) -> tuple[list[str], list[Beyond]] | Unknown:
+    """(send actions granted, grants beyond send) for one Allow statement."""
     if "NotAction" in statement:
         excluded = _as_list(statement["NotAction"])
         if any(is_unknown(p) for p in excluded):
             return Unknown("NotAction is unknown")
         granted = [a for a in SEND_ACTIONS if not any(_matches(p, a) for p in excluded)]
-        return granted, [f"NotAction {excluded} (allows every other action)"]
+        text = f"NotAction {excluded} (allows every other action)"
+        return granted, [Beyond("*", tuple(map(str, excluded)), text)]
     actions = _as_list(statement.get("Action"))
     if any(is_unknown(p) for p in actions):
         return Unknown("Action is unknown")
     granted = sorted({a for a in SEND_ACTIONS for p in actions if _matches(str(p), a)})
-    beyond: list[str] = []
+    beyond: list[Beyond] = []
     for pattern in map(str, actions):
         if pattern == "*":
-            beyond.append("*")
+            beyond.append(Beyond("*", (), "*"))
             continue
         service = pattern.split(":", 1)[0].lower()
         if service != "ses":
-            beyond.append(pattern)
+            beyond.append(Beyond(pattern, (), pattern))
             continue
-        extra = [a for a in ses_actions() if _matches(pattern, a) and a.lower() not in _SEND_LOWER]
+        extra = _ses_extras(pattern)
         if not extra:
             continue
         if pattern.lower() == "ses:*":
-            beyond.append("ses:*")
+            beyond.append(Beyond(pattern, (), "ses:*"))
         elif "*" in pattern or "?" in pattern:
-            shown = ", ".join(extra[:4]) + (", ..." if len(extra) > 4 else "")
-            beyond.append(f"{pattern} (also grants {shown})")
+            beyond.append(Beyond(pattern, (), f"{pattern} (also grants {_shown(extra)})"))
         else:
-            beyond.append(pattern)
+            beyond.append(Beyond(pattern, (), pattern))
     return granted, beyond
+
+
+def _shown(actions: list[str]) -> str:
+    return ", ".join(actions[:4]) + (", ..." if len(actions) > 4 else "")
+
+
+def _left_after_denies(grant: Beyond, denies: DenySet) -> list[str]:
+    """How a grant beyond send reads once the Deny statements that apply to every request are taken
+    off: ``[]`` when they refuse all of it, its own text when they refuse none of it."""
+    left: list[str] = []
+    for glob in denies.remaining_globs(grant.glob):
+        if any(_matches(x, glob) for x in grant.excluded):
+            continue
+        if glob.split(":", 1)[0].lower() == "ses":
+            before = _ses_extras(glob, grant.excluded)
+            extras = [a for a in before if _matches(grant.glob, a) and not denies.refused_everywhere(a)]
+            if not extras:
+                continue
+            if glob == grant.glob and extras == before:
+                left.append(grant.text)
+            else:
+                left.append(f"{glob} (less what a Deny refuses: grants {_shown(extras)})")
+        elif glob == grant.glob:
+            left.append(grant.text)
+        else:
+            left.append(f"{glob} (what a NotAction Deny leaves of {grant.text})")
+    return left
 
 
 # An SES ARN; partition, region and account may be literal, wildcards or placeholders such as
@@ -397,15 +453,20 @@ def network_deny(statement: Mapping[str, Any]) -> frozenset[str] | Unknown:
 def analyse_sending(documents: Iterable[Any]) -> SendAnalysis:
     """Effective SES send permission of a principal from all its policy documents.
 
-    A send statement is resource-scoped when its Resource names identity ARNs (:func:`resources_scoped`)
-    or a ``ses:FromAddress`` condition restricts it; network-restricted when an ``aws:SourceIp`` /
-    ``aws:SourceVpc`` / ``aws:SourceVpce`` condition restricts it, or when Deny statements of the
-    principal's documents refuse every send action it grants, on every resource, to requests from
-    outside known networks (:func:`network_deny`).
+    Explicit Deny statements override Allow (:mod:`sesguard.iam_deny`): a send action a Deny without
+    condition refuses on every resource is not granted, a ``NotResource`` Deny narrows what an Allow
+    grants to the resources it names, and a grant beyond send that Denies refuse is no grant. A Deny
+    with an unreadable part makes a fact it could change Unknown.
+
+    A send statement is resource-scoped when its Resource names identity ARNs (:func:`resources_scoped`),
+    a ``ses:FromAddress`` condition restricts it, or Denies narrow it to identity ARNs; network-restricted
+    when an ``aws:SourceIp`` / ``aws:SourceVpc`` / ``aws:SourceVpce`` condition restricts it, or when Deny
+    statements of the principal's documents refuse every send action it grants, on every resource, to
+    requests from outside known networks (:func:`network_deny`).
     """
     result = SendAnalysis()
     unknown_docs: list[str] = []
-    allows: list[tuple[Mapping[str, Any], list[str]]] = []
+    allows: list[tuple[Mapping[str, Any], list[str], list[Beyond]]] = []
     denies: list[Mapping[str, Any]] = []
     for raw in documents:
         document = parse_document(raw)
@@ -429,10 +490,9 @@ def analyse_sending(documents: Iterable[Any]) -> SendAnalysis:
             if isinstance(grants, Unknown):
                 unknown_docs.append(grants.reason)
                 continue
-            granted, beyond = grants
-            result.beyond_send.extend(b for b in beyond if b not in result.beyond_send)
-            if granted:
-                allows.append((statement, granted))
+            allows.append((statement, *grants))
+    deny_set = DenySet.of(denies)
+    _beyond_after_denies(result, [g for _, _, grants in allows for g in grants], deny_set)
     refused: set[str] = set()
     maybe_refused: Unknown | None = None
     for statement in denies:
@@ -443,26 +503,89 @@ def analyse_sending(documents: Iterable[Any]) -> SendAnalysis:
             refused.update(covered)
     scoped: list[bool | Unknown] = []
     restricted: list[bool | Unknown] = []
-    for statement, granted in allows:
+    sending: list[bool | Unknown] = []
+    worst = deny_set.worst_case()
+    for statement, granted, _ in allows:
+        still = _still_granted(statement, granted, deny_set)
+        if not still:
+            continue
+        # What an unreadable Deny could still take away decides nothing: those facts are Unknown.
+        doubt: bool | Unknown = deny_set.doubt if deny_set.doubt is not None else False
+        surely_granted = doubt is False or bool(_still_granted(statement, still, worst))
+        sending.append(True if surely_granted else doubt)
         keys = condition_keys(statement)
-        scoped.append(_any([resources_scoped(statement), keys.restricts_any(SENDER_SCOPE_KEYS)]))
-        by_deny: bool | Unknown = True if set(granted) <= refused else _first(maybe_refused, False)
+        statement_scoped = _any(
+            [resources_scoped(statement), keys.restricts_any(SENDER_SCOPE_KEYS), _narrowed(statement, still, deny_set)]
+        )
+        if statement_scoped is False and doubt is not False:
+            worst_still = _still_granted(statement, still, worst)
+            if not worst_still or _narrowed(statement, worst_still, worst):
+                statement_scoped = doubt
+        scoped.append(statement_scoped)
+        by_deny: bool | Unknown = True if set(still) <= refused else _first(maybe_refused, False)
         restricted.append(_any([keys.restricts_any(NETWORK_KEYS), by_deny]))
-    result.send_statements = len(allows)
+    result.send_statements = len(sending)
     result.resource_scoped = _all(scoped)
     result.network_restricted = _all(restricted)
     result.unknown_reasons = unknown_docs
     if unknown_docs:
         note = Unknown("; ".join(unknown_docs))
         result.beyond_known = False
-        result.is_sending = True if allows else note
+        result.is_sending = True if _any(sending) is True else note
         if result.resource_scoped is True:
             result.resource_scoped = note
         if not isinstance(result.network_restricted, Unknown):
             result.network_restricted = note
     else:
-        result.is_sending = bool(allows)
+        result.is_sending = _any(sending)
     return result
+
+
+def _resource_globs(statement: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """An Allow's Resource globs (``*`` for NotResource) and whether some of them cannot be read."""
+    if "NotResource" in statement:
+        return ["*"], False
+    items = _as_list(statement.get("Resource"))
+    return [str(r) for r in items if not is_unknown(r)], any(is_unknown(r) for r in items) or isinstance(
+        statement.get("Resource"), Unknown
+    )
+
+
+def _still_granted(statement: Mapping[str, Any], granted: list[str], denies: DenySet) -> list[str]:
+    """The send actions an Allow still grants on some resource once Denies without condition apply."""
+    resources, hidden = _resource_globs(statement)
+    return [
+        a
+        for a in granted
+        if not denies.refused_everywhere(a) and (hidden or denies.resources_left(a, resources))
+    ]
+
+
+def _narrowed(statement: Mapping[str, Any], still: list[str], denies: DenySet) -> bool:
+    """Whether ``NotResource`` / ``Resource`` Denies leave each send action of an Allow on identity ARNs
+    only (what :func:`resources_scoped` asks of a Resource)."""
+    resources, hidden = _resource_globs(statement)
+    if hidden:
+        return False
+    for action in still:
+        left = denies.resources_left(action, resources)
+        kinds = [ses_resource_kind(r) for r in left]
+        if left == resources or None in kinds or "identity" not in kinds:
+            return False
+    return True
+
+
+def _beyond_after_denies(result: SendAnalysis, grants: list[Beyond], denies: DenySet) -> None:
+    """``beyond_send``: what the Denies leave of the grants beyond send. When an unreadable Deny could
+    refuse all of it, whether anything is left cannot be told (``beyond_doubt``)."""
+    for grant in grants:
+        left = _left_after_denies(grant, denies)
+        result.beyond_send.extend(text for text in left if text not in result.beyond_send)
+    if result.beyond_send and denies.doubt is not None:
+        worst = denies.worst_case()
+        if not any(_left_after_denies(grant, worst) for grant in grants):
+            result.beyond_doubt = denies.doubt
+            result.beyond_send = []
 
 
 def public_statements(policies: Iterable[Mapping[str, Any]]) -> list[str] | Unknown:

@@ -237,7 +237,6 @@ def test_deny_outside_known_networks_restricts_sending(deny_statement: dict[str,
         deny(Condition={"ForAnyValue:StringNotEquals": {"aws:SourceVpc": "vpc-1"}}),
         deny(Condition={"StringNotEquals": {"ses:FromAddress": "a@b"}}),
         deny(Condition={"IpAddress": {"aws:SourceIp": "198.51.100.0/24"}}),
-        deny(),  # no condition: not a network restriction
     ],
 )
 def test_denies_that_do_not_restrict_to_known_networks(deny_statement: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sesguard.derive import derive
 from sesguard.model import Unknown, is_unknown
 
 from .conftest import ReadHcl, props
@@ -219,3 +220,31 @@ resource "aws_iam_user" "maybe" {
 }
 """)
     assert [r.id for r in inv.resources if r.type == "iam_principal"] == ["aws_iam_user.maybe"]
+
+
+def test_a_deny_whose_actions_are_a_variable_without_default_may_refuse_everything(read_hcl: ReadHcl) -> None:
+    inv = read_hcl("""
+variable "denied_actions" { type = list(string) }
+data "aws_iam_policy_document" "ses" {
+  statement {
+    actions   = ["ses:*"]
+    resources = ["*"]
+  }
+  statement {
+    effect    = "Deny"
+    actions   = var.denied_actions
+    resources = ["*"]
+  }
+}
+resource "aws_iam_user" "u" { name = "mailer" }
+resource "aws_iam_access_key" "k" { user = aws_iam_user.u.name }
+resource "aws_iam_user_policy" "p" {
+  user   = aws_iam_user.u.name
+  policy = data.aws_iam_policy_document.ses.json
+}
+""")
+    derive(inv)
+    p = props(inv, "aws_iam_user.u")
+    # It may deny every send action (not sending) or nothing (ses:* beyond send): neither is a guess.
+    assert is_unknown(p["is_sending"]) and "Deny" in p["is_sending"].reason
+    assert is_unknown(p["actions_beyond_send"])
