@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from sesguard.alarm_metric import MetricQuery, reads_ses, watched_metric
 from sesguard.aws_managed import aws_managed_policy_document, aws_managed_policy_name
+from sesguard.dmarc import effective_policy, template_tags
 from sesguard.model import (
     CONFIGURATION_SET,
     EMAIL_IDENTITY,
@@ -446,7 +447,7 @@ class TemplateNormalizer:
                 isinstance(rtype, str) and rtype != "TXT"
             ):
                 continue
-            policy = _dmarc_value(record.get("ResourceRecords"))
+            policy = template_tags(record.get("ResourceRecords"), logical_id)
             if logical_id in self.conditions:
                 policy = self.if_created(logical_id, policy)
             if isinstance(name, str) and rtype == "TXT":
@@ -700,38 +701,29 @@ def _count(value: Any, what: str) -> int | Unknown:
     return Unknown(f"{what}: {vanishing.reason}") if vanishing is not None else len(items)
 
 
-def _dmarc_value(records: Any) -> Any:
-    """The ``p=`` of a TXT record's values: None when it is not a DMARC record, Unknown when unresolved."""
-    values = _list(records, "ResourceRecords")
-    if isinstance(values, Unknown):
-        return Unknown(f"the DMARC record's value cannot be resolved ({values.reason})")
-    text = " ".join(str(v) for v in values if isinstance(v, str)).strip('"')
-    if "v=DMARC1" in text.replace(" ", ""):
-        tags = dict(t.strip().split("=", 1) for t in text.replace('"', "").split(";") if "=" in t)
-        return tags.get("p", "").strip().lower() or None
-    if any(is_unknown(v) for v in values):
-        return Unknown("the DMARC record's value cannot be resolved")
-    return None
-
-
 def _dmarc_policy(
     domain: Any, records: Mapping[str, Any], uncertain: list[tuple[str | None, Any, str]]
 ) -> Any:
-    """The DMARC ``p=`` of a domain: its record's, unless a record that may be ``_dmarc.<domain>``
-    (name or type unresolved) could say something else."""
-    if isinstance(domain, Unknown):
-        return domain
-    if not isinstance(domain, str):
-        return Unknown("the identity's domain is not a string")
-    key = domain.lower().rstrip(".")
-    policy = records.get(key)
-    for where, other, why in uncertain:
-        if where not in (None, key) or other is None:
-            continue  # another domain's record, or not a DMARC record at all
-        if isinstance(policy, str) and other == policy:
-            continue  # says the same
-        return Unknown(f"{why}; it may be {DMARC_PREFIX}{key}")
-    return policy
+    """The DMARC policy of a domain (its ``_dmarc`` record's, else its organizational domain's: see
+    :mod:`sesguard.dmarc`), unless a record that may be at one of those names (name or type
+    unresolved) could say something else. A template with no record that may be DMARC at all says
+    "no record" whatever the domain is."""
+    if isinstance(domain, Unknown) or not isinstance(domain, str):
+        if not records and all(other is None for _, other, _ in uncertain):
+            return None
+        return domain if isinstance(domain, Unknown) else Unknown("the identity's domain is not a string")
+
+    def tags_at(name: str) -> Any:
+        tags = records.get(name)
+        for where, other, why in uncertain:
+            if where not in (None, name) or other is None:
+                continue  # another domain's record, or not a DMARC record at all
+            if tags is not None and other == tags:
+                continue  # says the same
+            return Unknown(f"{why}; it may be {DMARC_PREFIX}{name}")
+        return tags
+
+    return effective_policy(domain, tags_at)
 
 
 def _event_types(value: Any) -> Any:

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from sesguard.alarm_metric import MetricQuery, reads_ses, watched_metric
 from sesguard.aws_managed import aws_managed_policy_document, aws_managed_policy_name
+from sesguard.dmarc import effective_policy, template_tags
 from sesguard.model import (
     CONFIGURATION_SET,
     EMAIL_IDENTITY,
@@ -629,35 +630,26 @@ class _DmarcRecords:
                 self.records.append((record_name, if_created(record, record.values.get("records"))))
 
     def policy_for(self, domain: Any) -> Any:
-        """The ``p=`` of the domain's DMARC record; None when the set has none; Unknown when unsure."""
+        """The DMARC policy of the domain (its record's, else its organizational domain's: see
+        :mod:`sesguard.dmarc`); None when the set has none; Unknown when unsure."""
+        if not isinstance(domain, str):
+            maybe = any(self._may_be_dmarc(records) for _, records in self.records)
+            return Unknown("a _dmarc TXT record or the identity's domain is unresolved") if maybe else None
+        return effective_policy(domain, self._tags_at)
+
+    @staticmethod
+    def _may_be_dmarc(records: Any) -> bool:
+        return is_unknown(records) or "v=dmarc1" in str(records).lower().replace(" ", "")
+
+    def _tags_at(self, name: str) -> Any:
+        wanted = f"_dmarc.{name}"
         ambiguous: Unknown | None = None
         for fqdn, records in self.records:
-            if (
-                isinstance(fqdn, str)
-                and isinstance(domain, str)
-                and fqdn == f"_dmarc.{domain.lower().rstrip('.')}"
-            ):
-                return _dmarc_policy(records)
-            if not isinstance(fqdn, str) or not isinstance(domain, str):
-                looks_dmarc = is_unknown(records) or "v=dmarc1" in str(records).lower()
-                if looks_dmarc and (not isinstance(fqdn, str) or fqdn.startswith("_dmarc.")):
-                    ambiguous = Unknown("a _dmarc TXT record or the identity's domain is unresolved")
+            if fqdn == wanted:
+                return template_tags(records, wanted)
+            if not isinstance(fqdn, str) and self._may_be_dmarc(records):
+                ambiguous = Unknown(f"a TXT record whose name is unresolved may be {wanted}")
         return ambiguous
-
-
-def _dmarc_policy(records: Any) -> Any:
-    if is_unknown(records):
-        return records
-    texts = records if isinstance(records, list) else [records]
-    for text in texts:
-        if is_unknown(text):
-            return text
-        joined = str(text).replace('""', "")
-        if not joined.strip().lower().startswith("v=dmarc1"):
-            continue
-        match = re.search(r"(?:^|;)\s*p\s*=\s*([A-Za-z]+)", joined)
-        return match.group(1).lower() if match else None
-    return None
 
 
 def normalize_module(raws: list[RawResource], set_name: str) -> list[Resource]:

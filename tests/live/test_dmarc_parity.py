@@ -1,0 +1,73 @@
+"""DMARC with the organizational-domain fallback gives the same policy from CloudFormation, Terraform
+(.tf) and a live account (DNS answered by an injected resolver), and "no record at any level" is a
+verdict (None), not an error, in each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sesguard.local import LocalEndpoint
+from sesguard.model import Inventory
+from sesguard.sources.cfn import read_cloudformation
+from sesguard.sources.terraform import read_terraform
+
+from .live_support import HOME, Scan
+
+# identity -> DMARC policy that applies to it
+EXPECTED = {
+    "example.com": "reject",  # its own record
+    "news.example.com": "quarantine",  # the organizational domain's sp=
+    "shop.example.org": "none",  # its own record wins over the parent's
+    "mail.example.net": None,  # no record at any level
+}
+RECORDS = {
+    "_dmarc.example.com": "v=DMARC1; p=reject; sp=quarantine",
+    "_dmarc.shop.example.org": "v=DMARC1; p=none",
+    "_dmarc.example.org": "v=DMARC1; p=reject",
+}
+
+
+def _policies(inventory: Inventory) -> dict[str, object]:
+    return {str(r.props["identity"]): r.props["dmarc_policy"] for r in inventory.resources if r.type == "email_identity"}
+
+
+def test_cloudformation(tmp_path: Path) -> None:
+    lines = ["Resources:"]
+    for index, name in enumerate(EXPECTED):
+        lines += [f"  Identity{index}:", "    Type: AWS::SES::EmailIdentity", f"    Properties: {{EmailIdentity: {name}}}"]
+    for index, (name, value) in enumerate(RECORDS.items()):
+        lines += [f"  Record{index}:", "    Type: AWS::Route53::RecordSet", "    Properties:",
+                  "      HostedZoneId: Z0000000000EXAMPLE", f"      Name: {name}.", "      Type: TXT", "      TTL: '300'",
+                  f"      ResourceRecords: ['\"{value}\"']"]
+    (tmp_path / "t.yaml").write_text("\n".join(lines) + "\n")
+    assert _policies(read_cloudformation(tmp_path / "t.yaml", "s")) == EXPECTED
+
+
+def test_terraform(tmp_path: Path) -> None:
+    blocks = [f'resource "aws_sesv2_email_identity" "i{i}" {{ email_identity = "{n}" }}' for i, n in enumerate(EXPECTED)]
+    blocks += [
+        f'resource "aws_route53_record" "r{i}" {{\n  zone_id = "Z0000000000EXAMPLE"\n  name = "{name}"\n'
+        f'  type = "TXT"\n  ttl = 300\n  records = ["{value}"]\n}}'
+        for i, (name, value) in enumerate(RECORDS.items())
+    ]
+    (tmp_path / "main.tf").write_text("\n".join(blocks) + "\n")
+    assert _policies(read_terraform(tmp_path, "s")) == EXPECTED
+
+
+def test_live(endpoint: LocalEndpoint, scan: Scan) -> None:
+    v2 = endpoint.client("sesv2", HOME)
+    for name in EXPECTED:
+        v2.create_email_identity(EmailIdentity=name)
+    inventory = scan(regions=[HOME], dns=True, resolver=lambda name: [RECORDS[name]] if name in RECORDS else [])
+    assert _policies(inventory) == EXPECTED
+
+
+def test_a_template_with_no_txt_record_at_all_says_no_record_for_an_unresolved_domain(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        "Parameters: {Domain: {Type: String}}\nResources:\n"
+        "  Identity: {Type: AWS::SES::EmailIdentity, Properties: {EmailIdentity: !Ref Domain}}\n"
+        "  Mx: {Type: AWS::Route53::RecordSet, Properties: {HostedZoneId: Z1, Name: !Sub 'mail.${Domain}.', "
+        "Type: MX, TTL: '300', ResourceRecords: ['10 feedback-smtp.eu-west-1.amazonses.com']}}\n"
+    )
+    [identity] = [r for r in read_cloudformation(tmp_path / "t.yaml", "s").resources if r.type == "email_identity"]
+    assert identity.props["dmarc_policy"] is None
