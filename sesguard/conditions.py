@@ -275,6 +275,9 @@ def _leaf(condition: Mapping[str, Any], data: Any, ctx: Context) -> Outcome:
     if observed is _MISSING:
         return Outcome(None, [f"{label} is not available from this source"])
     if is_unknown(observed):
+        if observed.exists and op in ("exists", "absent"):  # set, whatever it is (``bounce.${var.d}``)
+            known = op == "exists"
+            return Outcome(known, [f"{label}: {observed.symbol}" + ("" if known else "; expected not set")])
         return Outcome(None, [f"{label} is unknown ({observed.reason})"])
     ignore_case = bool(condition.get("ignore_case", False))
     if isinstance(observed, list) and any(isinstance(v, Unknown) for v in observed):

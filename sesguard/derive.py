@@ -138,13 +138,21 @@ def _derive_configuration_set(resource: Resource) -> None:
     resource.props["enabled_event_types"] = sorted(types)
 
 
+_SYMBOL = "symbol:"
+
+
 def _domain_identities(members: list[Resource]) -> dict[str, Resource]:
+    """Domain identities by domain; also by symbol (``${var.domain}``) for one whose name is known only
+    symbolically (a domain, or of unknown kind: an address's domain part names it a domain)."""
     found = {}
     for r in members:
-        if r.type == EMAIL_IDENTITY and r.props.get("identity_type") == "DOMAIN":
-            domain = r.props.get("domain")
-            if isinstance(domain, str):
-                found[domain.lower()] = r
+        if r.type != EMAIL_IDENTITY:
+            continue
+        kind, domain = r.props.get("identity_type"), r.props.get("domain")
+        if kind == "DOMAIN" and isinstance(domain, str):
+            found[domain.lower()] = r
+        elif (kind == "DOMAIN" or is_unknown(kind)) and isinstance(domain, Unknown) and domain.symbol:
+            found[_SYMBOL + domain.symbol] = r
     return found
 
 
@@ -179,7 +187,9 @@ def _derive_identity(
         props["domain_identity_present"] = domain if isinstance(domain, Unknown) else identity_type
     elif identity_type == "EMAIL_ADDRESS":
         domain = props.get("domain")
-        if is_unknown(domain):
+        if isinstance(domain, Unknown) and domain.symbol and _SYMBOL + domain.symbol in domains:
+            props["domain_identity_present"] = True  # the same variable names both
+        elif is_unknown(domain):
             props["domain_identity_present"] = domain
         else:
             parent = domains.get(str(domain).lower())

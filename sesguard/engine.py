@@ -118,6 +118,9 @@ def evaluate_pair(policy: Policy, resource: Resource, params: Mapping[str, Any])
         remediation=policy.remediation,
     )
     ctx = Context(params=params, source=resource.source)
+    doubt = scope_doubt(policy, resource, params)
+    if doubt is not None:  # never decided on a guess: the policy may not apply at all
+        return replace(base, message=f"cannot tell whether the resource is in this policy's scope: {doubt}")
     try:
         if policy.applies_when:
             applies = evaluate(policy.applies_when["condition"], resource.props, ctx)
@@ -149,13 +152,28 @@ def evaluate_pair(policy: Policy, resource: Resource, params: Mapping[str, Any])
 
 
 def in_scope(policy: Policy, resource: Resource, params: Mapping[str, Any]) -> bool:
-    """Whether the resource belongs to the policy's population (unknown counts as in scope)."""
+    """Whether the resource may belong to the policy's population (unknown counts as in scope: its
+    row is an error, see :func:`scope_doubt`)."""
     if policy.scope is None:
         return True
     try:
         return evaluate(policy.scope, resource.props, Context(params, resource.source)).value is not False
     except Exception:
         return True
+
+
+def scope_doubt(policy: Policy, resource: Resource, params: Mapping[str, Any]) -> str | None:
+    """Why it cannot be told whether the resource belongs to the policy's population (an identity
+    whose kind, domain or address, is unknown for a domain-only policy), else None."""
+    if policy.scope is None:
+        return None
+    try:
+        outcome = evaluate(policy.scope, resource.props, Context(params, resource.source))
+    except Exception as exc:
+        return f"internal error evaluating the scope of {policy.id}: {exc!r}"
+    if outcome.value is not None:
+        return None
+    return _explain(outcome) or "the scope is unknown"
 
 
 def set_covers(set_name: str, source: str, resource_type: str) -> bool:

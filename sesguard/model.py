@@ -22,6 +22,11 @@ class Unknown:
     """
 
     reason: str = "could not be determined"
+    # What is known about it symbolically: the template text it comes from with each unresolved part
+    # written as ``${name}`` (``reply@${var.domain}``), so two values from the same variable can be
+    # matched; and whether it is certainly a non-empty string (text around an unresolved part).
+    symbol: str | None = field(default=None, compare=False)
+    exists: bool = field(default=False, compare=False)
 
     def __bool__(self) -> bool:
         raise TypeError("Unknown has no truth value; test it with is_unknown()")

@@ -30,6 +30,7 @@ from sesguard.model import (
 )
 from sesguard.sources.cfn.reader import keyed_lines
 from sesguard.sources.cfn.resolve import MaybeAbsent, Resolver, ResourceRef
+from sesguard.symbolic import address_domain
 
 SOURCE: Final = "cfn"
 EASY_DKIM_DEFAULT_KEY: Final = "RSA_2048_BIT"
@@ -377,11 +378,12 @@ class TemplateNormalizer:
         records, unnamed = self._dmarc_records()
         for logical_id, props in self.of_type("AWS::SES::EmailIdentity"):
             identity = props.get("EmailIdentity")
-            if is_unknown(identity) or not isinstance(identity, str):
-                identity_type: Any = (
-                    identity if is_unknown(identity) else Unknown("EmailIdentity is not a string")
-                )
-                domain: Any = identity_type
+            if address_domain(identity) is not None and isinstance(identity, Unknown):
+                identity_type: Any = "EMAIL_ADDRESS"  # reply@${Domain}: an address whatever Domain is
+                domain: Any = address_domain(identity)
+            elif is_unknown(identity) or not isinstance(identity, str):
+                identity_type = identity if is_unknown(identity) else Unknown("EmailIdentity is not a string")
+                domain = identity
             elif "@" in identity:
                 identity_type, domain = "EMAIL_ADDRESS", identity.rsplit("@", 1)[1]
             else:

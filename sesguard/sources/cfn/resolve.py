@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from sesguard.model import Unknown, is_unknown
+from sesguard.symbolic import symbolic
 
 PSEUDO_PARAMETERS: Final = frozenset(
     {
@@ -104,7 +105,7 @@ class Resolver:
                 if isinstance(spec.get("Type"), str) and spec["Type"].startswith("CommaDelimitedList"):
                     return [s.strip() for s in str(default).split(",")]
                 return default
-            return Unknown(f"Ref to parameter {name} without a default")
+            return Unknown(f"Ref to parameter {name} without a default", symbol=f"${{{name}}}")
         if name in self.resources:
             return ResourceRef(name)
         return Unknown(f"Ref to {name}, which is not defined in this template")
@@ -147,9 +148,11 @@ class Resolver:
             text, variables = arg[0], {k: self.resolve(v) for k, v in arg[1].items()}
         else:
             return Unknown("Fn::Sub with an unresolvable argument")
-        problems: list[str] = []
-
-        def replace(match: re.Match[str]) -> str:
+        parts: list[Any] = []  # literal text and the variables' values, in order
+        position = 0
+        for match in _SUB_VARIABLE.finditer(text):
+            parts.append(text[position : match.start()].replace("${!", "${"))
+            position = match.end()
             name = match.group(1).strip()
             if name in variables:
                 value = variables[name]
@@ -157,18 +160,14 @@ class Resolver:
                 value = ResourceRef(*name.split(".", 1))
             else:
                 value = self._ref(name)
-            if is_unknown(value):
-                problems.append(value.reason)
-                return ""
-            if isinstance(value, ResourceRef):
-                return str(value)
             if isinstance(value, list | dict):
-                problems.append(f"${{{name}}} is not a string")
-                return ""
-            return str(value)
-
-        result = _SUB_VARIABLE.sub(replace, text).replace("${!", "${")
-        return Unknown("; ".join(problems)) if problems else result
+                value = Unknown(f"${{{name}}} is not a string")
+            parts.append(value if is_unknown(value) else str(value))
+        parts.append(text[position:].replace("${!", "${"))
+        problems = [p for p in parts if isinstance(p, Unknown)]
+        if problems:  # known symbolically when every unresolved part is (``bounce.${Domain}``)
+            return symbolic("; ".join(p.reason for p in problems), [p for p in parts if p != ""])
+        return "".join(parts)
 
     def _join(self, arg: Any) -> Any:
         if not (isinstance(arg, list) and len(arg) == 2):

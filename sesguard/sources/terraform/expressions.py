@@ -24,6 +24,7 @@ from sesguard.sources.terraform.syntax import (
     subtrees,
 )
 from sesguard.sources.terraform.values import JsonText, ObjectValue, to_text
+from sesguard.symbolic import symbolic
 
 Step = tuple[str, Any]  # ("attr", name) | ("index", value) | ("splat", None)
 
@@ -308,13 +309,11 @@ class Evaluator:
 def _join_template(pieces: list[Any]) -> Any:
     if len(pieces) == 1 and not isinstance(pieces[0], str):
         return pieces[0]  # "${x}" keeps x's type, as in Terraform
-    texts: list[str] = []
-    for piece in pieces:
-        text = to_text(piece)
-        if isinstance(text, Unknown):
-            return text
-        texts.append(text)
-    return "".join(texts)
+    texts: list[str | Unknown] = [to_text(piece) for piece in pieces]
+    first = next((t for t in texts if isinstance(t, Unknown)), None)
+    if first is not None:  # still known symbolically when every unknown part is (``reply@${var.d}``)
+        return symbolic(first.reason, list(texts))
+    return "".join(str(t) for t in texts)
 
 
 def _binary(op: str, left: Any, right: Any) -> Any:

@@ -385,7 +385,7 @@ class HclModule:
             return EvalError(f"var.{name} is not declared")
         default = declared.block.body.attributes.get("default")
         if default is None:
-            return Unknown(f"var.{name} has no default")
+            return Unknown(f"var.{name} has no default", symbol=f"${{var.{name}}}")
         return self._guarded(("var", name), lambda: self.evaluator().eval(default.expr))
 
     def local(self, name: str) -> Any:

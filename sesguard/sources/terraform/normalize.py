@@ -30,6 +30,7 @@ from sesguard.model import (
 from sesguard.sources.terraform.iam_documents import policy_document
 from sesguard.sources.terraform.raw import RawResource
 from sesguard.sources.terraform.values import JsonText, plain
+from sesguard.symbolic import address_domain
 
 SOURCE: Final = "tf"
 IDENTITY_TYPES: Final[dict[str, tuple[str, str | None]]] = {
@@ -254,10 +255,13 @@ class _ModuleNormalizer:
             kind = (
                 ("EMAIL_ADDRESS" if "@" in identity else "DOMAIN")
                 if isinstance(identity, str)
+                else "EMAIL_ADDRESS"
+                if address_domain(identity) is not None  # reply@${var.domain}: an address whatever it is
                 else (Unknown(f"identity type depends on an unknown identity: {identity.reason}"))
             )
         if kind == "EMAIL_ADDRESS":
-            domain = identity.rsplit("@", 1)[-1] if isinstance(identity, str) else identity
+            domain = address_domain(identity) if isinstance(identity, str | Unknown) else identity
+            domain = identity if domain is None else domain
         else:
             domain = identity
         return {"identity": identity, "identity_type": kind, "domain": domain}
