@@ -99,10 +99,12 @@ def _principal_scope(resource: Resource) -> str:
 def _derive_configuration_set(resource: Resource) -> None:
     """``enabled_event_types``: the union over enabled destinations.
 
-    A destination that may or may not count (``enabled`` Unknown: an unresolved Enabled, or an
-    event destination whose configuration set is unknown and may be this one) leaves the union
-    known when every event type it could add is already covered by the destinations that certainly
-    count; otherwise, and when an enabled destination's event types are unknown, it is Unknown.
+    A destination that may or may not count (``enabled`` Unknown: an unresolved Enabled, a
+    ``count``-gated or conditional destination, or one whose configuration set is unknown and may be
+    this one) leaves the union known when every event type it could add is already covered by the
+    destinations that certainly count; otherwise, and when an enabled destination's event types are
+    unknown, the union is the known types plus an Unknown element (what certainly is covered still
+    decides "contains BOUNCE and COMPLAINT").
     """
     destinations = resource.props.get("event_destinations")
     if is_unknown(destinations) or destinations is None:
@@ -133,7 +135,10 @@ def _derive_configuration_set(resource: Resource) -> None:
             continue  # whether it counts or not, it adds nothing
         else:
             unknown = why if why is not None else Unknown("event types are unknown")
-        resource.props["enabled_event_types"] = Unknown(f"event destination {name}: {unknown.reason}")
+        resource.props["enabled_event_types"] = [
+            *sorted(types),
+            Unknown(f"event destination {name}: {unknown.reason}"),
+        ]
         return
     resource.props["enabled_event_types"] = sorted(types)
 
@@ -171,8 +176,10 @@ def _derive_identity(
             props[key] = topic
         elif isinstance(feedback, Unknown):
             props[key] = feedback
-        else:
-            props[key] = event in feedback
+        elif event in [t for t in feedback if not is_unknown(t)]:
+            props[key] = True
+        else:  # not among the known types: an unknown one may be it
+            props[key] = next((t for t in feedback if isinstance(t, Unknown)), False)
     policies = props.get("policies")
     if policies is None:
         props["public_policy_statements"] = []

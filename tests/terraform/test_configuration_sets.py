@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from sesguard.derive import derive
+from sesguard.engine import build_findings
+from sesguard.model import is_unknown
+from sesguard.policies import load_policies
+
 from .conftest import ReadHcl, props
 
 
@@ -135,3 +140,35 @@ resource "aws_sesv2_configuration_set_event_destination" "d" {
     assert dest["enabled"] is True
     assert dest["event_types"] == ["BOUNCE"]
     assert dest["target"] == "sns"
+
+
+def test_a_count_gated_destination_adding_delivery_leaves_bounce_and_complaint_decided(read_hcl: ReadHcl) -> None:
+    inv = read_hcl("""
+variable "track_delivery" { type = bool }
+resource "aws_sesv2_configuration_set" "main" { configuration_set_name = "main" }
+resource "aws_sesv2_configuration_set_event_destination" "feedback" {
+  configuration_set_name = aws_sesv2_configuration_set.main.configuration_set_name
+  event_destination_name = "feedback"
+  event_destination {
+    enabled              = true
+    matching_event_types = ["BOUNCE", "COMPLAINT"]
+    sns_destination { topic_arn = "arn:aws:sns:eu-west-1:123456789012:t" }
+  }
+}
+resource "aws_sesv2_configuration_set_event_destination" "delivery" {
+  count                  = var.track_delivery ? 1 : 0
+  configuration_set_name = aws_sesv2_configuration_set.main.configuration_set_name
+  event_destination_name = "delivery"
+  event_destination {
+    enabled              = true
+    matching_event_types = ["DELIVERY"]
+    sns_destination { topic_arn = "arn:aws:sns:eu-west-1:123456789012:t" }
+  }
+}
+""")
+    derive(inv)
+    *known, maybe = props(inv, "aws_sesv2_configuration_set.main")["enabled_event_types"]
+    assert known == ["BOUNCE", "COMPLAINT"] and is_unknown(maybe) and "count" in maybe.reason
+    policies = [p for p in load_policies() if p.id == "SES-CS-001"]
+    [row] = build_findings(policies, inv, {p.id: p.defaults() for p in policies})
+    assert row.status == "pass"
