@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
-from sesguard.model import Unknown, is_unknown
+from sesguard.model import Branches, Unknown, is_unknown
 
 _MISSING: Final = object()
 
@@ -115,9 +115,15 @@ VALUELESS_OPERATORS: Final = frozenset(
 
 
 def resolve_path(data: Any, path: str) -> Any:
-    """Follow a dotted path through dicts; returns the private _MISSING marker when a key is absent."""
+    """Follow a dotted path through dicts; returns the private _MISSING marker when a key is absent.
+    A :class:`Branches` value on the way gives the path's value in each branch."""
     current = data
-    for part in path.split("."):
+    parts = path.split(".")
+    for index, part in enumerate(parts):
+        if isinstance(current, Branches) and index:
+            rest = ".".join(parts[index:])
+            return replace(current, options=tuple((label, resolve_path(v, rest)) for label, v in current.options),
+                           prop=parts[-1])
         if is_unknown(current):
             return current
         if isinstance(current, Mapping):
@@ -197,8 +203,38 @@ def _combine(outcomes: Sequence[Outcome], want_all: bool) -> Outcome:
 
 
 def _quantify(kind: str, spec: Mapping[str, Any], data: Any, ctx: Context) -> Outcome:
+    items = resolve_path(data, spec["path"])
+    if _branchwise(items, spec["path"]):
+        return _per_branch(items, lambda value: _quantify_items(kind, spec, value, ctx))
+    return _quantify_items(kind, spec, items, ctx)
+
+
+def _branchwise(value: Any, path: str) -> bool:
+    """Whether a value is a :class:`Branches` of the property this test is about."""
+    return isinstance(value, Branches) and value.prop == path.split(".")[-1]
+
+
+def _per_branch(value: Branches, judge: Callable[[Any], Outcome]) -> Outcome:
+    """One test in every branch: all true or all false decide; otherwise unknown, naming the branches
+    where it fails."""
+    outcomes = [(label, judge(option)) for label, option in value.options]
+    verdicts = {o.value for _, o in outcomes}
+    if verdicts == {True}:
+        return Outcome(True, [r for _, o in outcomes for r in o.reasons][:1], outcomes[0][1].observed)
+    if verdicts == {False}:
+        first = outcomes[0][1]
+        reasons = list(dict.fromkeys(r for _, o in outcomes for r in o.reasons))
+        return Outcome(False, [f"in every branch ({', '.join(label for label, _ in outcomes)}): {'; '.join(reasons)}"],
+                       first.observed, first.expected)
+    failing = [f"fails when {label}: {'; '.join(o.reasons)}" for label, o in outcomes if o.value is False]
+    unknown = [f"unknown when {label}: {'; '.join(o.reasons)}" for label, o in outcomes if o.value is None]
+    passing = [label for label, o in outcomes if o.value is True]
+    detail = failing + unknown + ([f"passes when {', '.join(passing)}"] if passing else [])
+    return Outcome(None, [f"the verdict differs between template branches: {'; '.join(detail)}"])
+
+
+def _quantify_items(kind: str, spec: Mapping[str, Any], items: Any, ctx: Context) -> Outcome:
     path = spec["path"]
-    items = resolve_path(data, path)
     if items is _MISSING:
         return Outcome(None, [f"{path} is not available from this source"])
     if is_unknown(items):
@@ -267,9 +303,15 @@ def _expected_value(condition: Mapping[str, Any], ctx: Context) -> Any:
 
 
 def _leaf(condition: Mapping[str, Any], data: Any, ctx: Context) -> Outcome:
+    observed = resolve_path(data, condition["path"])
+    if _branchwise(observed, condition["path"]):
+        return _per_branch(observed, lambda value: _leaf_value(condition, value, ctx))
+    return _leaf_value(condition, observed, ctx)
+
+
+def _leaf_value(condition: Mapping[str, Any], observed: Any, ctx: Context) -> Outcome:
     path = condition["path"]
     op = condition["op"]
-    observed = resolve_path(data, path)
     expected = _expected_value(condition, ctx)
     label = condition.get("describe", path)
     if observed is _MISSING:

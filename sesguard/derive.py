@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from sesguard import iam_analysis
+from sesguard.branch_values import merge_values
 from sesguard.model import (
     ACCOUNT,
     CONFIGURATION_SET,
     EMAIL_IDENTITY,
     IAM_PRINCIPAL,
+    Branches,
     Inventory,
     Resource,
     Unknown,
@@ -54,7 +59,7 @@ def derive(inventory: Inventory, now: datetime | None = None) -> None:
             principals_by_account[_principal_scope(resource)].append(resource)
     for resource in inventory.resources:
         if resource.type == CONFIGURATION_SET:
-            _derive_configuration_set(resource)
+            _branchwise(resource, _derive_configuration_set)
         elif resource.type == ACCOUNT and resource.source == "live":
             # Snapshots saved before the reader told quiet regions apart: every region counted.
             resource.props.setdefault("quiet_region", False)
@@ -67,11 +72,30 @@ def derive(inventory: Inventory, now: datetime | None = None) -> None:
         domains = _domain_identities(members)
         for resource in members:
             if resource.type == EMAIL_IDENTITY:
-                _derive_identity(resource, config_sets, domains, moment)
+                _branchwise(resource, functools.partial(_derive_identity, config_sets=config_sets, domains=domains, now=moment))
     for principals in principals_by_account.values():
         groups = {r.props.get("name"): r for r in principals if r.props.get("principal_type") == "group"}
         for resource in principals:
-            _derive_principal(resource, groups, moment)
+            _branchwise(resource, functools.partial(_derive_principal, groups=groups, now=moment))
+
+
+def _branchwise(resource: Resource, derive_one: Callable[[Resource], None]) -> None:
+    """Derive a resource's facts; when base facts differ between template branches (:class:`Branches`),
+    in each branch, each derived fact then the same value in all or a Branches of its own."""
+    branched = [v for v in resource.props.values() if isinstance(v, Branches)]
+    labels = [label for label, _ in branched[0].options] if branched else []
+    if not branched or any([label for label, _ in b.options] != labels for b in branched):
+        derive_one(resource)
+        return
+    results = []
+    for index, label in enumerate(labels):
+        props = {k: v.options[index][1] if isinstance(v, Branches) else v for k, v in resource.props.items()}
+        branch = replace(resource, props=props)
+        derive_one(branch)
+        results.append((label, branch.props))
+    for key in results[0][1]:
+        if key not in resource.props:
+            resource.props[key] = merge_values([(label, props[key]) for label, props in results], key)
 
 
 def _value(value: Any, default: Any) -> Any:

@@ -35,6 +35,18 @@ class Unknown:
         return f"<unknown: {self.reason}>"
 
 
+@dataclass(frozen=True)
+class Branches(Unknown):
+    """A fact whose value differs between the branches of a template (CloudFormation Conditions):
+    ``options`` are ``(branch label, value)``. Unknown to everything but the policy conditions, which
+    evaluate a test of the property ``prop`` in every branch: the same verdict in all is the verdict,
+    different verdicts are unknown (naming the branch that fails). Copied anywhere else it is a plain
+    Unknown."""
+
+    options: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+    prop: str = field(default="", compare=False)
+
+
 def is_unknown(value: Any) -> bool:
     """True when ``value`` is an :class:`Unknown`."""
     return isinstance(value, Unknown)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from sesguard.derive import derive
-from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Resource, is_unknown
+from sesguard.model import ACCOUNT, TEMPLATE_SET, Branches, Inventory, Resource, is_unknown
 from sesguard.sources.cfn import read_cloudformation
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "iac" / "cloudformation"
@@ -97,7 +97,9 @@ Resources:
     )
     resources = by_id(inventory)
     assert is_unknown(resources["Differs"].props["tls_policy"])
-    assert "different values" in resources["Differs"].props["tls_policy"].reason
+    differs = resources["Differs"].props["tls_policy"]
+    assert isinstance(differs, Branches) and "differs between template branches" in differs.reason
+    assert differs.options == (("Prod is true", "REQUIRE"), ("Prod is false", "OPTIONAL"))
     assert resources["Same"].props["tls_policy"] == "REQUIRE"
     assert is_unknown(resources["NoValue"].props["tls_policy"])
 
@@ -384,14 +386,16 @@ Resources:
     )
     _no_internal_error(inventory)
     resources = by_id(inventory)
-    *_, enabled = resources["Set"].props["enabled_event_types"]  # known types, then what may be more
-    assert is_unknown(enabled) and "Fn::If on condition Prod" in enabled.reason
+    enabled = resources["Set"].props["enabled_event_types"]  # destinations differ by branch
+    assert is_unknown(enabled) and "Prod is" in enabled.reason
     assert is_unknown(resources["Identity"].props["dkim_next_key_length"])
-    assert is_unknown(resources["Identity"].props["dkim_origin"])
+    assert resources["Identity"].props["dkim_origin"] == "AWS_SES"  # Easy DKIM in both branches
     assert is_unknown(resources["Rule"].props["scan_enabled"])
-    assert is_unknown(_account(inventory)["alarms"][0]["actions"])
+    alarms = _account(inventory)["alarms"]
+    assert isinstance(alarms, Branches) and {len(a) for _, a in alarms.options} == {1}
+    assert {a[0]["actions"] for _, a in alarms.options} == {0, 1}
     whole = resources["Whole"].props
-    assert is_unknown(whole["tls_policy"]) and is_unknown(whole["sending_enabled"])
+    assert is_unknown(whole["tls_policy"]) and whole["sending_enabled"] is True  # the same in both branches
     assert resources["Plain"].props["tls_policy"] == "REQUIRE"
 
 
@@ -766,9 +770,13 @@ Resources:
     Properties: {AlarmActions: [!If [Prod, !Ref TopicArn, !Ref "AWS::NoValue"]]}
 """,
     )
-    alarms = {a["name"]: a for a in _account(inventory)["alarms"]}
-    assert alarms["FromParameter"]["actions"] == 1
-    assert is_unknown(alarms["OnlyInProd"]["actions"])
+    # Branch-wise: one action when Prod is true, none when it is false.
+    branches = _account(inventory)["alarms"]
+    assert isinstance(branches, Branches)
+    for label, listed in branches.options:
+        alarms = {a["name"]: a for a in listed}
+        assert alarms["FromParameter"]["actions"] == 1
+        assert alarms["OnlyInProd"]["actions"] == (1 if label == "Prod is true" else 0)
 
 
 def test_address_identity_from_a_parameter_says_why_its_domain_is_unknown(tmp_path: Path) -> None:
@@ -837,4 +845,6 @@ Resources:
     rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
     statuses = {row.policy_id: row.status for row in rows}
     assert statuses == dict.fromkeys(wanted, "error"), [(r.policy_id, r.status, r.message) for r in rows]
-    assert all("only when condition Prod" in row.message for row in rows)
+    assert all("fails when Prod is false" in row.message and "passes when Prod is true" in row.message for row in rows), [
+        r.message for r in rows
+    ]

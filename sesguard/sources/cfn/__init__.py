@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
+from sesguard.sources.cfn.branches import concatenated, normalize_branchwise
 from sesguard.sources.cfn.exposure import literal_credentials, secret_exposures
-from sesguard.sources.cfn.normalize import SOURCE, TemplateFacts, TemplateNormalizer, any_true
+from sesguard.sources.cfn.normalize import SOURCE, TemplateFacts, any_true
 from sesguard.sources.cfn.reader import decode_file, looks_like_template, template_files
 
 __all__ = ["read_cloudformation", "read_template", "set_resources"]
@@ -63,7 +64,7 @@ def set_resources(
 
 def read_template(template: Mapping[str, Any], file: str, set_name: str) -> Inventory:
     """One already-decoded template as its own set (used by the cfn-lint rules)."""
-    facts = TemplateNormalizer(template, file, set_name).normalize()
+    facts = normalize_branchwise(template, file, set_name)
     inventory = Inventory(resources=list(facts.resources), sets={set_name: SOURCE})
     inventory.resources.extend(
         set_resources(
@@ -123,7 +124,7 @@ def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None)
             continue
         files_read += 1
         try:
-            facts = TemplateNormalizer(decoded.template, shown, set_name).normalize()
+            facts = normalize_branchwise(decoded.template, shown, set_name)
         except Exception as exc:  # never crash the run; never let the file look clean either
             inventory.errors.append(
                 SourceError(
@@ -136,7 +137,7 @@ def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None)
             inventory.meta["internal_errors"] = int(inventory.meta.get("internal_errors", 0)) + 1
             continue
         inventory.resources.extend(facts.resources)
-        totals.alarms.extend(facts.alarms)
+        totals.alarms = concatenated(totals.alarms, facts.alarms, "alarms")
         # Three-valued: one template enabling VDM is enough; else one that may enable it is Unknown.
         totals.vdm_enabled = any_true([totals.vdm_enabled, facts.vdm_enabled])
         totals.ses_resource_count += facts.ses_resource_count

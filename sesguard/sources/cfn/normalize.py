@@ -50,7 +50,7 @@ class TemplateFacts:
     """What one template contributes: resources, alarms and VDM settings for the set's account row."""
 
     resources: list[Resource] = field(default_factory=list)
-    alarms: list[dict[str, Any]] = field(default_factory=list)
+    alarms: Any = field(default_factory=list)  # list[alarm], or Branches of lists (sources.cfn.branches)
     vdm_enabled: bool | Unknown = False
     ses_resource_count: int = 0
     ses_alarm_count: int = 0  # alarms reading an AWS/SES metric: a monitoring-only set still has an account row
@@ -180,11 +180,13 @@ class _Targets:
 class TemplateNormalizer:
     """Normalizes the resources of one template file."""
 
-    def __init__(self, template: Mapping[str, Any], file: str, set_name: str) -> None:
+    def __init__(
+        self, template: Mapping[str, Any], file: str, set_name: str, assignment: Mapping[str, bool] | None = None
+    ) -> None:
         self.template = template
         self.file = file
         self.set_name = set_name
-        self.resolver = Resolver(template)
+        self.resolver = Resolver(template, assignment)
         raw = template.get("Resources")
         self.raw_resources: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         self.lines = keyed_lines(self.raw_resources)
@@ -194,7 +196,11 @@ class TemplateNormalizer:
         self.conditions: dict[str, str] = {}
         for logical_id, body in self.raw_resources.items():
             if isinstance(body, Mapping) and isinstance(body.get("Condition"), str):
-                self.conditions[str(logical_id)] = body["Condition"]
+                created = self.resolver.condition_value(body["Condition"])
+                if created is False:
+                    continue  # not created (the condition is false with the defaults, or in this branch)
+                if created is None:
+                    self.conditions[str(logical_id)] = body["Condition"]
             if isinstance(body, Mapping) and isinstance(body.get("Type"), str):
                 raw_props = body.get("Properties")
                 props = self.resolver.resolve(raw_props if raw_props is not None else {})

@@ -62,7 +62,11 @@ class MaybeAbsent(Unknown):
 class Resolver:
     """Resolves values of one template."""
 
-    def __init__(self, template: Mapping[str, Any]) -> None:
+    def __init__(self, template: Mapping[str, Any], assignment: Mapping[str, bool] | None = None) -> None:
+        self.assignment: Mapping[str, bool] = assignment or {}
+        conditions = template.get("Conditions")
+        self.conditions: Mapping[str, Any] = conditions if isinstance(conditions, Mapping) else {}
+        self._decided: dict[str, bool | None] = {}
         params = template.get("Parameters")
         self.parameters: Mapping[str, Any] = params if isinstance(params, Mapping) else {}
         resources = template.get("Resources")
@@ -186,9 +190,56 @@ class Resolver:
             parts.append(str(item))
         return str(delimiter).join(parts)
 
+    def condition_value(self, name: Any) -> bool | None:
+        """A condition's truth: assigned (one branch of a branch-wise evaluation), else decided from
+        the parameters' defaults, else None (it depends on a value the template does not give)."""
+        if not isinstance(name, str):
+            return None
+        if name in self.assignment:
+            return self.assignment[name]
+        if name not in self._decided:
+            self._decided[name] = None  # a condition that refers to itself stays undecided
+            self._decided[name] = self._truth(self.conditions.get(name))
+        return self._decided[name]
+
+    def _truth(self, expression: Any) -> bool | None:
+        """The value of a condition expression (Fn::Equals/Not/And/Or, Condition), None when unknown."""
+        if not (isinstance(expression, Mapping) and len(expression) == 1):
+            return None
+        ((key, arg),) = expression.items()
+        if key == "Condition":
+            return self.condition_value(arg)
+        items = arg if isinstance(arg, list) else []
+        if key == "Fn::Equals" and len(items) == 2:
+            left, right = (self.resolve(v) for v in items)
+            if any(_contains_unknown(v) or _is_placeholder(v) for v in (left, right)):
+                return None  # a parameter without default, a pseudo parameter, a resource attribute
+            return str(left) == str(right) if isinstance(left, str | int | float) else bool(left == right)
+        values = [self._truth(v) for v in items]
+        if key == "Fn::Not" and len(values) == 1:
+            return None if values[0] is None else not values[0]
+        if key == "Fn::And" and values:
+            return False if False in values else None if None in values else True
+        if key == "Fn::Or" and values:
+            return True if True in values else None if None in values else False
+        return None
+
+    def free_conditions(self) -> list[str]:
+        """The undecided conditions that refer to no other condition: assigning them decides the rest."""
+        return sorted(
+            name
+            for name, expression in self.conditions.items()
+            if isinstance(name, str)
+            and self.condition_value(name) is None
+            and '"Condition"' not in json.dumps(expression, default=str)
+        )
+
     def _if(self, arg: Any) -> Any:
         if not (isinstance(arg, list) and len(arg) == 3):
             return Unknown("Fn::If with an unresolvable argument")
+        decided = self.condition_value(arg[0])
+        if decided is not None:
+            return self.resolve(arg[1] if decided else arg[2])
         when_true, when_false = self.resolve(arg[1]), self.resolve(arg[2])
         if _same(when_true, when_false):
             return when_true
@@ -232,6 +283,19 @@ class Resolver:
         if _contains_unknown(value):
             return Unknown("Fn::ToJsonString of an unresolvable value")
         return json.dumps(value, default=str)
+
+
+def _is_placeholder(value: Any) -> bool:
+    """A value standing for something only known at deploy time (``${AWS::AccountId}``, a Ref)."""
+    if isinstance(value, ResourceRef):
+        return True
+    if isinstance(value, str):
+        return "${" in value
+    if isinstance(value, list):
+        return any(_is_placeholder(v) for v in value)
+    if isinstance(value, Mapping):
+        return any(_is_placeholder(v) for v in value.values())
+    return False
 
 
 def _contains_unknown(value: Any) -> bool:

@@ -1,0 +1,68 @@
+"""Branch-wise reading of a template whose facts depend on CloudFormation Conditions.
+
+Conditions decidable from the parameters' defaults are decided (:meth:`Resolver.condition_value`).
+When undecided conditions remain (a parameter without default), the template is normalized once per
+combination of their values (at most :data:`MAX_FREE_CONDITIONS` of them; the others decide the rest)
+and the facts are merged: a fact that is the same in every branch is that value; one that differs is
+a :class:`~sesguard.model.Branches`, which a policy test evaluates in every branch (the same verdict in
+all is the verdict; different verdicts are an error naming the branch that fails). A resource created
+only in some branches is judged on those.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any, Final
+
+from sesguard.branch_values import merge_values
+from sesguard.model import Branches, Resource, Unknown
+from sesguard.sources.cfn.normalize import TemplateFacts, TemplateNormalizer
+from sesguard.sources.cfn.resolve import Resolver
+
+MAX_FREE_CONDITIONS: Final = 4  # 16 branches; beyond, Fn::If values that differ stay Unknown
+
+
+def normalize_branchwise(template: Mapping[str, Any], file: str, set_name: str) -> TemplateFacts:
+    """The template's facts, with facts that differ between condition branches as Branches."""
+    free = Resolver(template).free_conditions()
+    if not free or len(free) > MAX_FREE_CONDITIONS:
+        return TemplateNormalizer(template, file, set_name).normalize()
+    variants = []
+    for values in itertools.product((True, False), repeat=len(free)):
+        assignment = dict(zip(free, values, strict=True))
+        label = ", ".join(f"{name} is {'true' if value else 'false'}" for name, value in assignment.items())
+        variants.append((label, TemplateNormalizer(template, file, set_name, assignment).normalize()))
+    return _merge(variants)
+
+
+def _merge(variants: list[tuple[str, TemplateFacts]]) -> TemplateFacts:
+    merged = TemplateFacts()
+    by_key: dict[tuple[str, str], list[tuple[str, Resource]]] = {}
+    for label, facts in variants:
+        for resource in facts.resources:
+            by_key.setdefault((resource.type, resource.id), []).append((label, resource))
+    for present in by_key.values():
+        first = present[0][1]
+        props = merge_values([(label, r.props) for label, r in present], "")
+        merged.resources.append(replace(first, props=props if isinstance(props, dict) else first.props))
+    merged.alarms = merge_values([(label, f.alarms) for label, f in variants], "alarms")
+    merged.vdm_enabled = merge_values([(label, f.vdm_enabled) for label, f in variants], "vdm_enabled")
+    merged.ses_resource_count = max(f.ses_resource_count for _, f in variants)
+    merged.ses_alarm_count = max(f.ses_alarm_count for _, f in variants)
+    return merged
+
+
+def concatenated(first: Any, second: Any, prop: str) -> Any:
+    """Two lists of a set's facts (the alarms of two templates) as one, branch by branch."""
+    left = first.options if isinstance(first, Branches) else (("", first),)
+    right = second.options if isinstance(second, Branches) else (("", second),)
+    options = []
+    for (label_a, a), (label_b, b) in itertools.product(left, right):
+        if isinstance(a, Unknown) or isinstance(b, Unknown):
+            return a if isinstance(a, Unknown) else b
+        options.append((", ".join(x for x in (label_a, label_b) if x), [*a, *b]))
+    if len(options) == 1:
+        return options[0][1]
+    return merge_values(options, prop)
