@@ -71,3 +71,14 @@ def test_a_template_with_no_txt_record_at_all_says_no_record_for_an_unresolved_d
     )
     [identity] = [r for r in read_cloudformation(tmp_path / "t.yaml", "s").resources if r.type == "email_identity"]
     assert identity.props["dmarc_policy"] is None
+
+
+def test_a_record_in_another_template_of_the_set_counts(tmp_path: Path) -> None:
+    (tmp_path / "identity.yaml").write_text(
+        "Resources: {Identity: {Type: AWS::SES::EmailIdentity, Properties: {EmailIdentity: news.example.com}}}\n"
+    )
+    (tmp_path / "dns.yaml").write_text(
+        "Resources:\n  Dmarc:\n    Type: AWS::Route53::RecordSet\n    Properties: {HostedZoneId: Z1, "
+        "Name: _dmarc.example.com., Type: TXT, TTL: '300', ResourceRecords: ['\"v=DMARC1; p=reject\"']}\n"
+    )
+    assert _policies(read_cloudformation(tmp_path, "s")) == {"news.example.com": "reject"}

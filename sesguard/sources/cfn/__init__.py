@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
-from sesguard.sources.cfn.branches import concatenated, normalize_branchwise
+from sesguard.sources.cfn.branches import concatenated, normalize_branchwise, set_records
 from sesguard.sources.cfn.exposure import literal_credentials, secret_exposures
+from sesguard.sources.cfn.nested import nested_instances
 from sesguard.sources.cfn.normalize import SOURCE, TemplateFacts, any_true
 from sesguard.sources.cfn.reader import decode_file, looks_like_template, template_files
 
@@ -96,6 +98,7 @@ def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None)
             SourceError(f"{path}: no such file or directory", set_name, SOURCE, Location(file=str(path)))
         )
         return inventory
+    readable: list[tuple[Path, str, Mapping[str, Any]]] = []
     for file in template_files(path):
         shown = str(file)
         decoded = decode_file(file)
@@ -122,28 +125,51 @@ def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None)
                     )
                 )
             continue
+        readable.append((file, shown, decoded.template))
+    try:
+        nested = nested_instances({f.resolve(): t for f, _, t in readable}, {f.resolve(): s for f, s, _ in readable})
+    except Exception as exc:  # never crash the run: children are then read on their own
+        nested = {}
+        inventory.errors.append(
+            SourceError(f"{path}: internal error following nested stacks: {exc!r}", set_name, SOURCE,
+                        Location(file=str(path)))
+        )
+    try:
+        records = set_records([(s, t) for _, s, t in readable], set_name)
+    except Exception as exc:  # never crash the run: each template then sees its own records only
+        records = {}
+        inventory.errors.append(
+            SourceError(f"{path}: internal error reading DNS records: {exc!r}", set_name, SOURCE,
+                        Location(file=str(path)))
+        )
+    for file, shown, template in readable:
         files_read += 1
-        try:
-            facts = normalize_branchwise(decoded.template, shown, set_name)
-        except Exception as exc:  # never crash the run; never let the file look clean either
-            inventory.errors.append(
-                SourceError(
-                    f"{shown}: internal error reading template: {exc!r}",
-                    set_name,
-                    SOURCE,
-                    Location(file=shown),
+        instances = nested.get(file.resolve())
+        deployments = [(i.stack_id, i.template) for i in instances] if instances else [(None, template)]
+        for stack_id, variant in deployments:
+            try:
+                facts = normalize_branchwise(variant, shown, set_name, records.get(shown, ({}, [])))
+            except Exception as exc:  # never crash the run; never let the file look clean either
+                inventory.errors.append(
+                    SourceError(
+                        f"{shown}: internal error reading template: {exc!r}",
+                        set_name,
+                        SOURCE,
+                        Location(file=shown),
+                    )
                 )
-            )
-            inventory.meta["internal_errors"] = int(inventory.meta.get("internal_errors", 0)) + 1
-            continue
-        inventory.resources.extend(facts.resources)
-        totals.alarms = concatenated(totals.alarms, facts.alarms, "alarms")
-        # Three-valued: one template enabling VDM is enough; else one that may enable it is Unknown.
-        totals.vdm_enabled = any_true([totals.vdm_enabled, facts.vdm_enabled])
-        totals.ses_resource_count += facts.ses_resource_count
-        totals.ses_alarm_count += facts.ses_alarm_count
-        exposures.extend(secret_exposures(decoded.template, shown))
-        credentials.extend(literal_credentials(decoded.template, shown))
+                inventory.meta["internal_errors"] = int(inventory.meta.get("internal_errors", 0)) + 1
+                continue
+            if stack_id is not None and len(deployments) > 1:  # one child deployed by several stacks
+                facts.resources = [replace(r, id=f"{stack_id}.{r.id}") for r in facts.resources]
+            inventory.resources.extend(facts.resources)
+            totals.alarms = concatenated(totals.alarms, facts.alarms, "alarms")
+            # Three-valued: one template enabling VDM is enough; else one that may enable it is Unknown.
+            totals.vdm_enabled = any_true([totals.vdm_enabled, facts.vdm_enabled])
+            totals.ses_resource_count += facts.ses_resource_count
+            totals.ses_alarm_count += facts.ses_alarm_count
+        exposures.extend(secret_exposures(template, shown))
+        credentials.extend(literal_credentials(template, shown))
     inventory.resources.extend(
         set_resources(set_name, Location(file=str(path)), totals, exposures, credentials, files_read)
     )

@@ -18,23 +18,47 @@ from typing import Any, Final
 
 from sesguard.branch_values import merge_values
 from sesguard.model import Branches, Resource, Unknown
-from sesguard.sources.cfn.normalize import TemplateFacts, TemplateNormalizer
+from sesguard.sources.cfn.normalize import DmarcRecords, TemplateFacts, TemplateNormalizer
 from sesguard.sources.cfn.resolve import Resolver
 
 MAX_FREE_CONDITIONS: Final = 4  # 16 branches; beyond, Fn::If values that differ stay Unknown
 
 
-def normalize_branchwise(template: Mapping[str, Any], file: str, set_name: str) -> TemplateFacts:
-    """The template's facts, with facts that differ between condition branches as Branches."""
+def normalize_branchwise(
+    template: Mapping[str, Any], file: str, set_name: str, other_records: DmarcRecords = ({}, [])
+) -> TemplateFacts:
+    """The template's facts, with facts that differ between condition branches as Branches
+    (``other_records``: the DMARC records of the set's other templates)."""
+
+    def normalize(assignment: dict[str, bool] | None) -> TemplateFacts:
+        normalizer = TemplateNormalizer(template, file, set_name, assignment)
+        normalizer.other_records = other_records
+        return normalizer.normalize()
+
     free = Resolver(template).free_conditions()
     if not free or len(free) > MAX_FREE_CONDITIONS:
-        return TemplateNormalizer(template, file, set_name).normalize()
+        return normalize(None)
     variants = []
     for values in itertools.product((True, False), repeat=len(free)):
         assignment = dict(zip(free, values, strict=True))
         label = ", ".join(f"{name} is {'true' if value else 'false'}" for name, value in assignment.items())
-        variants.append((label, TemplateNormalizer(template, file, set_name, assignment).normalize()))
+        variants.append((label, normalize(assignment)))
     return _merge(variants)
+
+
+def set_records(templates: list[tuple[str, Mapping[str, Any]]], set_name: str) -> dict[str, DmarcRecords]:
+    """For each file, the DMARC records of the set's other templates (read with their defaults)."""
+    own = {file: TemplateNormalizer(t, file, set_name).dmarc_records() for file, t in templates}
+    result: dict[str, DmarcRecords] = {}
+    for file, _ in templates:
+        found: dict[str, Any] = {}
+        uncertain: list[tuple[str | None, Any, str]] = []
+        for other, (records, unnamed) in own.items():
+            if other != file:
+                found.update(records)
+                uncertain.extend(unnamed)
+        result[file] = (found, uncertain)
+    return result
 
 
 def _merge(variants: list[tuple[str, TemplateFacts]]) -> TemplateFacts:

@@ -33,6 +33,8 @@ from sesguard.sources.cfn.resolve import MaybeAbsent, Resolver, ResourceRef
 from sesguard.symbolic import address_domain
 
 SOURCE: Final = "cfn"
+# ``_dmarc`` TXT records by domain, and records that may be DMARC records (domain or None, tags, why).
+DmarcRecords = tuple[dict[str, Any], list[tuple[str | None, Any, str]]]
 EASY_DKIM_DEFAULT_KEY: Final = "RSA_2048_BIT"
 PRINCIPAL_TYPES: Final = {"AWS::IAM::User": "user", "AWS::IAM::Group": "group", "AWS::IAM::Role": "role"}
 NAME_PROPERTIES: Final = {
@@ -187,6 +189,7 @@ class TemplateNormalizer:
         self.file = file
         self.set_name = set_name
         self.resolver = Resolver(template, assignment)
+        self.other_records: DmarcRecords = ({}, [])  # DMARC records of the set's other templates
         raw = template.get("Resources")
         self.raw_resources: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         self.lines = keyed_lines(self.raw_resources)
@@ -381,7 +384,10 @@ class TemplateNormalizer:
 
     def _identities(self) -> list[Resource]:
         found = []
-        records, unnamed = self._dmarc_records()
+        records, unnamed = self.dmarc_records()
+        # Records of the other templates of the set count too (an identity stack and a DNS stack).
+        records = {**self.other_records[0], **records}
+        unnamed = [*unnamed, *self.other_records[1]]
         for logical_id, props in self.of_type("AWS::SES::EmailIdentity"):
             identity = props.get("EmailIdentity")
             if address_domain(identity) is not None and isinstance(identity, Unknown):
@@ -428,7 +434,7 @@ class TemplateNormalizer:
             )
         return found
 
-    def _dmarc_records(self) -> tuple[dict[str, Any], list[tuple[str | None, Any, str]]]:
+    def dmarc_records(self) -> DmarcRecords:
         """``p=`` of ``_dmarc.<domain>`` TXT records in the template, by domain; and the records that
         may be DMARC records of some domain (name or type unresolved): (domain or None for any
         domain, their ``p=``, why they are uncertain)."""
