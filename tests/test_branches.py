@@ -24,7 +24,7 @@ def _rows(path: Path) -> dict[str, tuple[str, str]]:
     derive(inventory)
     policies = [p for p in load_policies() if p.id in ("SES-CS-002", "SES-CS-003", "SES-MON-001", "SES-MON-002")]
     rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
-    return {r.id: (r.status, r.message) for r in rows}
+    return {f"{r.policy_id}::{r.resource.id}": (r.status, r.message) for r in rows}
 
 
 def test_every_branch_decides() -> None:

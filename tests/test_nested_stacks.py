@@ -26,7 +26,8 @@ def test_the_child_is_read_with_each_parents_parameters() -> None:
     assert is_unknown(sets["Relaxed.ConfigSet"]["reputation_metrics_enabled"])
     derive(inventory)
     policies = [p for p in load_policies() if p.id in ("SES-CS-002", "SES-CS-003")]
-    rows = {r.id: r.status for r in build_findings(policies, inventory, {p.id: p.defaults() for p in policies})}
+    found = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    rows = {f"{r.policy_id}::{r.resource.id}": r.status for r in found}
     assert rows == {
         "SES-CS-002::Strict.ConfigSet": "pass",
         "SES-CS-002::Relaxed.ConfigSet": "fail",

@@ -24,7 +24,8 @@ POLICIES = ("SES-ID-002", "SES-ID-003", "SES-ID-004", "SES-ID-005", "SES-ID-006"
 def _rows(inventory: Inventory) -> dict[str, tuple[str, str]]:
     derive(inventory)
     policies = [p for p in load_policies() if p.id in POLICIES]
-    return {r.id: (r.status, r.message) for r in build_findings(policies, inventory, {p.id: p.defaults() for p in policies})}
+    rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    return {f"{r.policy_id}::{r.resource.id}": (r.status, r.message) for r in rows}
 
 
 def test_cloudformation() -> None:
