@@ -61,8 +61,11 @@ class Finding:
     def former_ids(self) -> tuple[str, ...]:
         """Ids a template row had before rows were named ``scope:id`` (``POLICY::LogicalId``, and
         ``POLICY::FILE:LogicalId`` as a clash qualified it), so waivers written so are still found."""
-        if self.resource.source == "live" or self.resource.type in (ACCOUNT, TEMPLATE_SET):
+        if self.resource.source == "live":
             return ()
+        if self.resource.type in SET_LEVEL_TYPES:  # named by the path as given (maybe absolute)
+            former = self.resource.location.file
+            return (f"{self.policy_id}::{former}",) if former and former != self.key else ()
         forms = [f"{self.policy_id}::{self.resource.id}"]
         if self.resource.location.file:
             forms.append(f"{self.policy_id}::{self.resource.location.file}:{self.resource.id}")

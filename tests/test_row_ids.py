@@ -107,7 +107,7 @@ def test_set_labels_and_scopes(tmp_path: Path) -> None:
     assert set_label(tmp_path / "x", cwd=tmp_path / "y") == "x"
     assert portable_scope(str(tmp_path / "a" / "f.yaml"), tmp_path / "a", "a") == "a/f.yaml"
     assert portable_scope(str(tmp_path / "a" / "f.yaml"), tmp_path / "a", ".") == "f.yaml"
-    assert portable_scope(str(tmp_path / "a"), tmp_path / "a" / "main.tf", "a/main.tf") == "a/main.tf"
+    assert portable_scope(str(tmp_path / "a" / "f.yaml"), tmp_path / "a" / "f.yaml", "a/f.yaml") == "a/f.yaml"
     assert portable_scope(str(tmp_path / "a"), tmp_path / "a", ".") == "."
 
 
@@ -154,3 +154,39 @@ waivers:
         "SES-CS-001::b/marketing-mail.yaml:MarketingSet",
     ]
     result.stdout.fnmatch_lines(["*ambiguous waiver: SES-CS-001::MarketingSet is the former id of 2 rows*"])
+
+
+def test_a_terraform_file_given_alone_names_rows_by_its_module_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pre-commit hook passes files, CI passes folders: both give the same row ids."""
+    shutil.copytree(PLAN_FIXTURE, tmp_path / "infra")
+    monkeypatch.chdir(tmp_path)
+    policies = load_policies(REPO / "policies")
+    by_file = {f.id for f in build_findings(policies, read_templates([Path("infra/main.tf")]), {})}
+    by_folder = {f.id for f in build_findings(policies, read_templates([Path("infra")]), {})}
+    row = 'SES-ID-003::infra:aws_sesv2_email_identity.domain["a.example.com"]'
+    assert row in by_file and row in by_folder
+
+
+def test_a_set_row_waived_by_its_former_absolute_name_still_matches(pytester: pytest.Pytester) -> None:
+    folder = _copy_examples(pytester.path / "infra")
+    pytester.makefile(
+        ".yaml",
+        sesguard=f"""
+waivers:
+  - policy: SES-IAM-010
+    resource: {folder}
+    reason: test keys only (TICKET-9)
+    expires: 2999-01-31
+""",
+    )
+    report_dir = pytester.path / "out"
+    result = pytester.runpytest_subprocess(
+        str(CHECKS), "-p", "sesguard.plugin", "-p", "no:cacheprovider", "--report-dir", str(report_dir),
+        "--templates", str(folder),
+    )
+    doc = json.loads((report_dir / "findings.json").read_text())
+    rows = {r["id"]: r for r in doc["findings"]}
+    assert rows["SES-IAM-010::infra"]["status"] == "waived"
+    result.stdout.fnmatch_lines([f"*renamed row: waiver SES-IAM-010::{folder} matched SES-IAM-010::infra*"])

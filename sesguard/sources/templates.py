@@ -65,8 +65,10 @@ def set_label(path: Path, cwd: Path | None = None) -> str:
 def portable_scope(place: str, root: Path, label: str) -> str:
     """``place`` (a file or folder read from the set at ``root``) named from the set's label."""
     where, top = Path(os.path.abspath(place)), Path(os.path.abspath(root))
-    if top.is_relative_to(where):  # the folder of a single file given as the set
+    if where == top:
         return label
+    if top.is_relative_to(where):  # a single .tf file given: its module is still named by its folder
+        return set_label(where)
     try:
         relative = where.relative_to(top)
     except ValueError:
