@@ -14,12 +14,14 @@ from urllib.parse import parse_qsl, quote
 from xml.etree import ElementTree
 
 from botocore.model import OperationModel
+from botocore.parsers import create_parser
 
-from . import credential_report, moto_bridge, s3_requests, sesv1_api, sesv2_api
+from . import credential_report, iam_paging, moto_bridge, s3_requests, sesv1_api, sesv2_api
 from .admin import AdminApi
 from .auth import Enforcement, SignedRequest, authorize
 from .errors import ApiError
 from .faults import FaultRegistry
+from .moto_shapes import moto_output_errors
 from .rate_limits import RateLimits
 from .routing import RequestInfo, classify, json_version, query_compatible
 from .shapes import operation_model, output_errors
@@ -318,8 +320,31 @@ class EndpointApp:
         fixed = self._fix_moto_error(incoming, status, headers, body)
         if fixed is not None:
             return _send(fixed, start_response)
+        info = classify(incoming.method, incoming.raw_path, incoming.query, incoming.headers, incoming.form)
+        errors = moto_output_errors(info, status, headers, body)
+        if errors:
+            self._moto_mismatch(info, errors)
+        if info.service == "iam" and info.operation == iam_paging.OPERATION and status == 200:
+            return _send(self._iam_page(info, incoming, headers, body), start_response)
         start_response(captured["status"], captured["headers"])
         return [body]
+
+    def _moto_mismatch(self, info: RequestInfo, errors: list[str]) -> None:
+        """Record a moto answer that does not match botocore's output shape (see moto_shapes)."""
+        message = f"moto's {info.service}:{info.operation} response does not match botocore's output shape: " + (
+            "; ".join(errors)
+        )
+        self.validation_failures.append(message)
+        log.error("%s", message)
+
+    def _iam_page(self, info: RequestInfo, incoming: Incoming, headers: dict[str, str], body: bytes) -> WireResponse:
+        op = operation_model("iam", iam_paging.OPERATION)
+        full = create_parser("query").parse({"status_code": 200, "headers": headers, "body": body}, op.output_shape)
+        try:
+            document = iam_paging.page(incoming.form, full)
+        except ApiError as error:
+            return self.error(info, error)
+        return query_response(op, document, _QUERY_NAMESPACES["iam"])
 
     def _moto_failure(self, incoming: Incoming, status: int, code: str, detail: str) -> WireResponse:
         info = classify(incoming.method, incoming.raw_path, incoming.query, incoming.headers, incoming.form)

@@ -93,3 +93,17 @@ def test_alarm_listing_switches_to_per_metric_calls_past_one_page(
     calls = inventory.meta["api_calls"]
     assert calls["cloudwatch:DescribeAlarms"] == 1
     assert calls["cloudwatch:DescribeAlarmsForMetric"] == 2
+
+
+def test_iam_is_paged_to_the_end(endpoint: LocalEndpoint, scan: Scan, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sesguard.sources.live.iam as iam_reader
+
+    monkeypatch.setattr(iam_reader, "PAGE", 2)
+    iam = endpoint.client("iam", HOME)
+    for i in range(5):
+        iam.create_user(UserName=f"user-{i}")
+    inventory = scan(regions=[HOME])
+    assert inventory.errors == []
+    users = sorted(r.id for r in inventory.resources if r.type == "iam_principal")
+    assert users == [f"user/user-{i}" for i in range(5)]
+    assert inventory.meta["api_calls"]["iam:GetAccountAuthorizationDetails"] == 3  # the endpoint pages as AWS
