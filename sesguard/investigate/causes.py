@@ -312,14 +312,17 @@ def rank(tally: Tally | None, vdm: VdmEvidence | None, suppression: SuppressionE
         )
     else:
         sends = tally.totals["send"]
-        if not sends:
+        counted = sum(tally.totals.values())
+        if not counted:
+            pass  # nothing counted: run.py says why (no records, unreadable, all outside the window)
+        elif not sends:
             missing.append(
                 "the event archive holds no Send events: shares only, no per-segment rates and no list-import analysis"
             )
         for kind in ("hard_bounce", "complaint", "soft_bounce"):
             total = tally.totals[kind]
             if total < MIN_EVENTS:
-                if kind != "soft_bounce":
+                if kind != "soft_bounce" and counted:
                     missing.append(
                         f"the event archive holds {total} {KIND_NAMES[kind]} in the window: too few to attribute"
                     )

@@ -22,6 +22,7 @@ OTHER = "(other)"
 NONE = "(none)"
 MAX_VALUES_PER_DIMENSION = 5_000
 MAX_TRACKED_RECIPIENTS = 2_000_000
+MAX_SEGMENTS = 200_000  # distinct (set, identity, From domain, tags, day, kind) combinations kept
 
 
 def domain_of(address: str) -> str:
@@ -56,8 +57,6 @@ class Tally:
     start: dt.date
     end: dt.date
     totals: Counter[str] = field(default_factory=Counter)
-    by_value: dict[str, Counter[tuple[str, str]]] = field(default_factory=lambda: defaultdict(Counter))
-    daily: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)  # (dim, value, day, kind)
     details: Counter[Detail] = field(default_factory=Counter)
     overflowed: set[str] = field(default_factory=set)
     first_sent: dict[int, int] = field(default_factory=dict)  # recipient key -> first send day (ordinal)
@@ -67,7 +66,15 @@ class Tally:
     recipients: Counter[str] = field(default_factory=Counter)
     outside_window: int = 0
     ignored_types: Counter[str] = field(default_factory=Counter)
+    # (configuration set, identity, From domain, campaign tags, day, kind) -> recipients: one update per
+    # event; the per-dimension views are rolled up from it when read.
+    _segments: Counter[tuple[str | None, str | None, str | None, tuple[tuple[str, str], ...], str, str]] = (
+        field(default_factory=Counter)
+    )
+    _recipient_domains: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, domain)
+    _rollup: tuple[dict[str, Counter[tuple[str, str]]], Counter[tuple[str, str, str, str]]] | None = None
     _seen_values: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _ordinals: dict[str, int] = field(default_factory=dict)
     _start_text: str = ""
     _end_text: str = ""
 
@@ -87,45 +94,51 @@ class Tally:
 
     def add(self, event: Event) -> None:
         """Count one event, once per recipient."""
-        if not self._start_text <= event.day <= self._end_text:
+        day = event.day
+        if not self._start_text <= day <= self._end_text:
             self.outside_window += 1
             return
         kind = event.kind
-        count = len(event.recipients)
-        self.totals[kind] += count
-        campaign = ",".join(f"{k}={v}" for k, v in event.campaign) or NONE
-        fixed = (
-            ("configuration_set", event.configuration_set or NONE),
-            ("identity", event.identity or NONE),
-            ("from_domain", event.from_domain or NONE),
-        )
-        segments = [(d, self._value(d, v)) for d, v in fixed]
-        tags = [("campaign", self._value("campaign", f"{k}={v}")) for k, v in event.campaign] or [
-            ("campaign", NONE)
-        ]
-        for dimension, value in (*segments, *tags):
-            self.by_value[kind][(dimension, value)] += count
-            self.daily[(dimension, value, event.day, kind)] += count
-        self.daily[("account", "all", event.day, kind)] += count
-        for index, address in enumerate(event.recipients):
+        recipients = event.recipients
+        self.totals[kind] += len(recipients)
+        key = (event.configuration_set, event.identity, event.from_domain, event.campaign, day, kind)
+        segments = self._segments
+        if key not in segments and len(segments) >= MAX_SEGMENTS:
+            self.overflowed.add("segments")
+            key = (OTHER, OTHER, OTHER, ((OTHER, OTHER),), day, kind)
+        segments[key] += len(recipients)
+        self._rollup = None
+        for index, address in enumerate(recipients):
             rdomain = self._value("recipient_domain", domain_of(address))
-            self.by_value[kind][("recipient_domain", rdomain)] += 1
-            if kind in ("send", "delivery"):
+            self._recipient_domains[(kind, rdomain)] += 1
+            if kind == "send" or kind == "delivery":
                 self._first_send(address, event.sent_day)
-            elif kind in ("hard_bounce", "complaint"):
-                detail = Detail(
-                    kind, segments[0][1], segments[1][1], segments[2][1], self._value("campaign", campaign),
-                    rdomain, event.subtype or "not given", event.codes[index] if index < len(event.codes) else "",
-                )  # fmt: skip
-                self.details[detail] += 1
-                if kind == "hard_bounce":
-                    self.hard_bounced.setdefault(hash(address.lower()), detail)
-                if self.salt is not None:
-                    self.recipients[salted_hash(address, self.salt)] += 1
+            elif kind == "hard_bounce" or kind == "complaint":
+                self._problem(event, address, rdomain, index)
+
+    def _problem(self, event: Event, address: str, rdomain: str, index: int) -> None:
+        campaign = ",".join(f"{k}={v}" for k, v in event.campaign) or NONE
+        detail = Detail(
+            event.kind,
+            self._value("configuration_set", event.configuration_set or NONE),
+            self._value("identity", event.identity or NONE),
+            self._value("from_domain", event.from_domain or NONE),
+            self._value("campaign", campaign),
+            rdomain,
+            event.subtype or "not given",
+            event.codes[index] if index < len(event.codes) else "",
+        )
+        self.details[detail] += 1
+        if event.kind == "hard_bounce":
+            self.hard_bounced.setdefault(hash(address.lower()), detail)
+        if self.salt is not None:
+            self.recipients[salted_hash(address, self.salt)] += 1
 
     def _first_send(self, address: str, day: str) -> None:
         key = hash(address.lower())
-        ordinal = dt.date.fromisoformat(day).toordinal()
+        ordinal = self._ordinals.get(day)
+        if ordinal is None:
+            ordinal = self._ordinals[day] = dt.date.fromisoformat(day).toordinal()
         known = self.first_sent.get(key)
         if known is None:
             if len(self.first_sent) >= MAX_TRACKED_RECIPIENTS:
@@ -134,6 +147,39 @@ class Tally:
             self.first_sent[key] = ordinal
         elif ordinal < known:
             self.first_sent[key] = ordinal
+
+    def _rolled_up(self) -> tuple[dict[str, Counter[tuple[str, str]]], Counter[tuple[str, str, str, str]]]:
+        if self._rollup is not None:
+            return self._rollup
+        by_value: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+        daily: Counter[tuple[str, str, str, str]] = Counter()
+        for (config_set, identity, from_domain, campaign, day, kind), n in self._segments.items():
+            values = [
+                ("configuration_set", self._value("configuration_set", config_set or NONE)),
+                ("identity", self._value("identity", identity or NONE)),
+                ("from_domain", self._value("from_domain", from_domain or NONE)),
+            ]
+            values += [("campaign", self._value("campaign", f"{k}={v}")) for k, v in campaign] or [
+                ("campaign", NONE)
+            ]
+            for dimension, value in values:
+                by_value[kind][(dimension, value)] += n
+                daily[(dimension, value, day, kind)] += n
+            daily[("account", "all", day, kind)] += n
+        for (kind, domain), n in self._recipient_domains.items():
+            by_value[kind][("recipient_domain", domain)] += n
+        self._rollup = (by_value, daily)
+        return self._rollup
+
+    @property
+    def by_value(self) -> dict[str, Counter[tuple[str, str]]]:
+        """kind -> (dimension, value) -> recipients."""
+        return self._rolled_up()[0]
+
+    @property
+    def daily(self) -> Counter[tuple[str, str, str, str]]:
+        """(dimension, value, day, kind) -> recipients."""
+        return self._rolled_up()[1]
 
     def values(self, dimension: str, kind: str) -> Iterator[tuple[str, int]]:
         """(value, count) of ``kind`` for each value of ``dimension``, largest first."""

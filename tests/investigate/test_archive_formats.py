@@ -170,3 +170,16 @@ def test_oversized_line_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     result = _read(tmp_path)
     _assert_counts(result)
     assert sum(n for r, n in result.stats.skipped.items() if r.startswith("line longer")) == 1
+
+
+def test_an_empty_window_is_said_once_not_as_zeros(tmp_path: Path) -> None:
+    from sesguard.investigate.causes import rank
+    from sesguard.investigate.run import _archive_notes
+
+    old = [synth.event("Send", "2026-01-05T10:00:00Z", ["a@gmail.com"]) for _ in range(3)]
+    (tmp_path / "old.jsonl").write_bytes(synth.json_lines(old))
+    result = _read(tmp_path)
+    ranking = rank(result.tally, None, None)
+    _archive_notes(result, ranking)
+    assert ranking.missing[0] == "the event archive holds no SES events in the window (3 outside it)"
+    assert not any("too few" in m or "no Send events" in m for m in ranking.missing)
