@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +121,27 @@ def test_cli_usage_errors_exit_4(tmp_path: Path) -> None:
     add_arguments(parser)
     assert run(parser.parse_args(["--events", str(tmp_path / "missing")])) == 4
     assert run(parser.parse_args(["--lookback-days", "0"])) == 4
+
+
+def test_show_recipients_gives_salted_hashes_never_addresses(tmp_path: Path) -> None:
+    from sesguard.investigate.causes import rank as rank_causes
+    from sesguard.investigate.run import Investigation
+
+    _write_incident(tmp_path)
+    first = read_archive(str(tmp_path), WINDOW, s3=None, show_recipients=True)
+    second = read_archive(str(tmp_path), WINDOW, s3=None, show_recipients=True)
+    listed = [
+        Investigation(
+            "1", "eu-west-1", WINDOW, found, None, None, rank_causes(found.tally, None, None), True
+        ).as_dict()["sources"]["archive"]["top_problem_recipients"]
+        for found in (first, second)
+    ]
+    names = [entry["recipient"] for entry in listed[0]]
+    assert names and all(
+        re.fullmatch(r"[0-9a-f]{16}@(yahoo\.com|gmail\.com|corp\.example)", n) for n in names
+    )
+    assert not {n for n in names} & {e["recipient"] for e in listed[1]}  # a new salt per run
+    hidden = Investigation(
+        "1", "eu-west-1", WINDOW, first, None, None, rank_causes(first.tally, None, None)
+    ).as_dict()
+    assert "top_problem_recipients" not in hidden["sources"]["archive"]
