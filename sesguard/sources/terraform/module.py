@@ -33,13 +33,13 @@ from sesguard.sources.terraform.expressions import EvalError, Evaluator, Step, r
 from sesguard.sources.terraform.hcl_reader import Block, Body, HclFile
 from sesguard.sources.terraform.iam_documents import policy_document_from_data
 from sesguard.sources.terraform.raw import RawResource
+from sesguard.sources.terraform.sandbox import read_inside
 from sesguard.sources.terraform.values import JsonText, ObjectValue, to_text
 
 META_ARGUMENTS: Final = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle"})
 MODULE_META_ARGUMENTS: Final = frozenset(
     {"source", "version", "providers", "count", "for_each", "depends_on"}
 )
-_MAX_FILE_BYTES: Final = 1_000_000
 MAX_MODULE_DEPTH: Final = 8
 
 Instance = tuple[str, dict[str, Any]]  # (address suffix such as '[0]' or '["k"]', names it binds)
@@ -89,6 +89,7 @@ class HclModule:
     depth: int = 0
     ancestors: tuple[Path, ...] = ()  # directories of the calls this instance is nested in
     calls: dict[str, Declared] = field(default_factory=dict)
+    tree: Path | None = None  # the folder file() may read in (default: the module's own)
     _memo: dict[tuple[str, str], Any] = field(default_factory=dict)
     _busy: set[tuple[str, str]] = field(default_factory=set)
     _expansions: dict[str, list[Instance] | Unknown | None] = field(default_factory=dict)
@@ -317,6 +318,7 @@ class HclModule:
                 registry=registry,
                 depth=self.depth + 1,
                 ancestors=chain,
+                tree=self._tree_for(child.directory),
             )
             result.append((suffix, instance))
         return result
@@ -347,17 +349,16 @@ class HclModule:
         """The module's outputs as one object (``module.NAME`` used as a whole)."""
         return ObjectValue({}, self.output)
 
+    def _tree_for(self, directory: Path) -> Path:
+        """Where a called module's file() may read: this set's folder when the module is in it, else
+        the called module's own folder (a module kept outside the set, ``../modules/x``)."""
+        tree = self.tree or self.directory
+        return tree if directory.resolve().is_relative_to(tree.resolve()) else directory
+
     def read_file(self, path: str) -> str | Unknown:
-        """Text of a file named by ``file()`` (relative paths are taken from the module directory)."""
-        target = Path(path)
-        if not target.is_absolute():
-            target = self.directory / target
-        try:
-            if target.stat().st_size > _MAX_FILE_BYTES:
-                return Unknown(f"file {path} is too large to read")
-            return target.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return Unknown(f"file {path} could not be read")
+        """Text of a file named by ``file()`` (relative paths are taken from the module directory),
+        read only inside the set's tree (:mod:`.sandbox`)."""
+        return read_inside(self.tree or self.directory, self.directory, path)
 
     # --- values --------------------------------------------------------------------------------
 

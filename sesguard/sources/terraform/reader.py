@@ -87,7 +87,9 @@ class _SetBuilder:
             if hcl is not None:
                 parsed.append(hcl)
         try:
-            module = HclModule(directory, parsed, registry=self.registry)
+            module = HclModule(
+                directory, parsed, registry=self.registry, tree=self.root if self.root.is_dir() else self.root.parent
+            )
             for path in tfvars:
                 hcl = self._parse(path, display[path])
                 if hcl is None:
