@@ -113,8 +113,13 @@ def run_checks(
 
 
 def statuses(run: Run, policy: str) -> dict[str, str]:
-    """Row id → status for one policy, from findings.json."""
+    """``POLICY::<resource id>`` (a logical ID, a Terraform address, a set) → status for one policy,
+    from findings.json (row ids also name the file, which these tests do not need)."""
     import json
 
     doc = json.loads(run.reports["findings.json"])
-    return {row["id"]: row["status"] for row in doc["findings"] if row["id"].startswith(policy + "::")}
+    return {
+        f"{policy}::{row['resource']['id']}": row["status"]
+        for row in doc["findings"]
+        if row["policy_id"] == policy
+    }
