@@ -40,6 +40,8 @@ GENERATOR = ROOT.parent / "shared" / "bench" / "gen_iac_corpus.py"
 RESULTS = ROOT / "benchmarks" / "results" / "e2e.md"
 PYTEST = (sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly")
 REGIONS = ("us-east-1", "eu-west-1")
+PEER_INPUT = {"cfn-lint": "CloudFormation", "checkov": "Terraform", "Cloud Custodian": "live"}
+"""Which sesguard runs a peer read the same input as (by a word of their labels)."""
 
 
 @dataclass
@@ -256,7 +258,8 @@ def report(sections: dict[str, list[Measured]], n: int) -> str:
         peers = [r for r in runs if not r.label.startswith("sesguard")]
         ours = [r for r in runs if r.label.startswith("sesguard")]
         for peer in peers:
-            for run in ours:
+            same_input = PEER_INPUT.get(peer.label.split(":")[0], "")
+            for run in (r for r in ours if same_input in r.label):
                 lines.append(
                     f"- {peer.label.split(':')[0]} / {run.label}: {peer.wall / run.wall:.1f}x wall, "
                     f"{peer.cpu / run.cpu:.1f}x CPU"

@@ -14,6 +14,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Final
 
 import pytest
@@ -541,15 +542,34 @@ class StaleWaiverWarning(UserWarning):
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """A failing row's crash line is its one terminal line (pytest's short summary, JUnit's message)."""
+    """A failing row's crash line is its one terminal line (pytest's short summary, JUnit's message).
+
+    Its traceback is cut to sesguard's own frame first: the row's failure is a verdict, not a crash,
+    and pytest would otherwise filter the whole hook stack of every failing row (a sixth of a run's time
+    with thousands of them).
+    """
+    callspec = getattr(item, "callspec", None)
+    finding = callspec.params.get(ROW_FIXTURE) if callspec is not None else None
+    if isinstance(finding, Finding) and call.excinfo is not None:
+        call.excinfo = _from_sesguard_frame(call.excinfo)
     report = yield
-    if report.failed:
-        callspec = getattr(item, "callspec", None)
-        finding = callspec.params.get(ROW_FIXTURE) if callspec is not None else None
+    if report.failed and isinstance(finding, Finding):
         crash = getattr(report.longrepr, "reprcrash", None)
-        if isinstance(finding, Finding) and crash is not None:
+        if crash is not None:
             crash.message = row_line(finding)
     return report
+
+
+def _from_sesguard_frame(excinfo: pytest.ExceptionInfo[BaseException]) -> pytest.ExceptionInfo[BaseException]:
+    """A verdict (``pytest.fail`` from this module) with its traceback starting at this module's frame."""
+    if not isinstance(excinfo.value, pytest.fail.Exception) or excinfo.value.pytrace:
+        return excinfo
+    tb: TracebackType | None = excinfo.tb
+    while tb is not None and tb.tb_frame.f_globals.get("__name__") != __name__:
+        tb = tb.tb_next
+    if tb is None:
+        return excinfo
+    return pytest.ExceptionInfo.from_exc_info((excinfo.type, excinfo.value, tb))
 
 
 class RowOutcomes:
