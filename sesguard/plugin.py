@@ -266,7 +266,8 @@ def pytest_configure(config: pytest.Config) -> None:
         started_at=_now(),
         snapshot=snapshot,
     )
-    config.pluginmanager.register(RowOutcomes(config.stash[STATE_KEY].outcomes), "sesguard-row-outcomes")
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    config.pluginmanager.register(RowOutcomes(config.stash[STATE_KEY].outcomes, reporter), "sesguard-row-outcomes")
     _collect_the_checks(config)
     _quiet_by_default(config)
 
@@ -471,7 +472,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if state.inventory is None:
         _evaluate(metafunc.config, state)
     rows = sorted(state.findings, key=lambda f: f.id)
-    metafunc.parametrize(ROW_FIXTURE, rows, ids=[f.id for f in rows], indirect=True)
+    # Direct parametrization: the row is the argument itself. Through the fixture (indirect) pytest would
+    # build a `request` fixture definition per row and phase, a tenth of a large run's time.
+    metafunc.parametrize(ROW_FIXTURE, rows, ids=[f.id for f in rows])
 
 
 NO_SOURCE_KEY: Final = pytest.StashKey[bool]()
@@ -493,10 +496,19 @@ def describe(finding: Finding) -> str:
 
 @pytest.fixture
 def sesguard_finding(request: pytest.FixtureRequest) -> Finding:
-    """The row under test; an ``error`` row errors at setup (it could not be evaluated)."""
+    """The row under test (each row parametrizes this argument directly; see pytest_generate_tests)."""
     finding: Finding = request.param
-    node = request.node
-    node.user_properties.extend(
+    return finding
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A row's properties (JUnit, xdist); an ``error`` row errors at setup (it could not be evaluated)."""
+    callspec = getattr(item, "callspec", None)
+    finding = callspec.params.get(ROW_FIXTURE) if callspec is not None else None
+    if not isinstance(finding, Finding):
+        return
+    item.user_properties.extend(
         [
             ("policy_id", finding.policy_id),
             ("severity", finding.severity),
@@ -506,9 +518,8 @@ def sesguard_finding(request: pytest.FixtureRequest) -> Finding:
         ]
     )
     if finding.status == "error":
-        # Failing in a fixture makes pytest report the row as an ERROR (could not be evaluated).
+        # Failing at setup makes pytest report the row as an ERROR (could not be evaluated).
         pytest.fail(describe(finding), pytrace=False)
-    return finding
 
 
 def check_finding(finding: Finding) -> None:
@@ -579,17 +590,27 @@ class RowOutcomes:
     a serial run, the controlling one under pytest-xdist (rows known by their ``row_id`` property).
     """
 
-    def __init__(self, outcomes: dict[str, str]) -> None:
+    def __init__(self, outcomes: dict[str, str], reporter: Any) -> None:
         self.outcomes = outcomes
+        self.reporter = reporter
 
+    @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Record the row's outcome: its call, or the setup/teardown that did not pass."""
         if report.when != "call" and report.outcome == "passed":
+            self._forget(report)
             return
         for name, value in report.user_properties:
             if name == "row_id":
                 self.outcomes[str(value)] = report.outcome
                 return
+
+    def _forget(self, report: pytest.TestReport) -> None:
+        """Keep no passed setup/teardown report without output in the terminal's statistics (memory:
+        two of each row's three reports; time: see :func:`_forget_passed_setups`)."""
+        kept = self.reporter.stats.get("") if self.reporter is not None else None
+        if kept and kept[-1] is report and not report.sections:
+            kept.pop()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

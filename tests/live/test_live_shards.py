@@ -103,3 +103,15 @@ def test_a_shard_out_of_range_is_a_usage_error(pytester: pytest.Pytester, spec: 
     result = pytester.runpytest_subprocess("--aws", "--regions", HOME, "--shard", spec)
     assert result.ret == 4
     result.stderr.fnmatch_lines(["*--shard*"])
+
+
+def test_xdist_live_scan_reads_once_and_equals_serial(pytester: pytest.Pytester, organization: list[str]) -> None:
+    """-n 2: the controller reads the accounts and hands the workers its snapshot; rows, code and calls match."""
+    serial = pytester.runpytest_subprocess(*SCAN, "--report-dir", "serial")
+    parallel = pytester.runpytest_subprocess(*SCAN, "--report-dir", "parallel", "-n", "2", "--inventory-out", "x.json")
+    assert serial.ret == parallel.ret == 1
+    assert rows(pytester.path / "parallel") == rows(pytester.path / "serial")
+    runs = [json.loads((pytester.path / d / "findings.json").read_text())["run"] for d in ("serial", "parallel")]
+    assert runs[0]["api_calls"] == runs[1]["api_calls"]  # one scan's calls, not one per process
+    assert json.loads((pytester.path / "x.json").read_text())["meta"]["live"]["accounts"] == sorted(organization)
+    assert parallel.parseoutcomes() == serial.parseoutcomes()
