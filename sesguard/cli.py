@@ -63,6 +63,7 @@ SCAN_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
     ("--dns", None, "look up DMARC records in DNS"),
     ("--all-regions-strict", None, "check alarms and VDM also in regions with no identity and nothing sent"),
     ("--lookback-days", "DAYS", "look-back window for the reputation metrics (default 14)"),
+    ("--timeout", "SECONDS", "wait at most SECONDS to connect, for each answer, and for a call with its retries (default 60)"),
     ("--inventory-out", "FILE", "save what the scan read as an inventory snapshot (JSON)"),
     ("--shard", "K/N", "read only part K of N of the accounts (a stable split; one machine or CI job each)"),
     ("--shard-by", "account|region", "what --shard splits: accounts (default) or account and region scopes"),

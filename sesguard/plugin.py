@@ -35,6 +35,8 @@ from sesguard.policies import (
 from sesguard.terminal import row_detail, row_line, safe
 from sesguard.verdicts import WaiverState, waiver_notice
 
+DEFAULT_TIMEOUT: Final = 60.0  # seconds: connect, each answer, and one call with its retries
+
 ROW_FIXTURE: Final = "sesguard_finding"
 DEFAULT_REPORT_DIR: Final = "reports"
 
@@ -130,6 +132,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="Evaluate alarm and VDM policies also in regions with no identity and nothing sent (live).",
+    )
+    group.addoption(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"Live scans: wait at most SECONDS to connect and for each answer, and give up a call "
+        f"(retries included) after SECONDS in all (default {DEFAULT_TIMEOUT:g}).",
     )
     group.addoption(
         "--lookback-days",
@@ -393,6 +403,10 @@ def _live_options(config: pytest.Config) -> Any:
     """The live reader's options from the command line; inconsistent ones are a usage error."""
     from sesguard.sources.live import LiveOptions
 
+    timeout = config.getoption("timeout")
+    if not timeout > 0:
+        raise pytest.UsageError(f"--timeout: {timeout:g} is not a positive number of seconds")
+
     def split(value: str | None) -> list[str] | None:
         return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
@@ -408,6 +422,9 @@ def _live_options(config: pytest.Config) -> Any:
         all_regions_strict=config.getoption("all_regions_strict"),
         lookback_days=config.getoption("lookback_days"),
         shard=_shard(config),
+        connect_timeout=timeout,
+        read_timeout=timeout,
+        call_deadline=timeout,
         progress=_progress(config),
     )
     from sesguard.sources.live.preflight import preflight

@@ -156,7 +156,7 @@ def assume_role(
     core = botocore.session.Session(profile=profile)
     core.register_component("credential_provider", CredentialResolver([_FixedProvider(credentials)]))
     session = boto3.Session(botocore_session=core, region_name=region)
-    return AccountSession(session, account, counter, config)
+    return AccountSession(session, account, counter, config, base.deadline)
 
 
 def ses_regions(session: boto3.Session, partition: str) -> list[str]:

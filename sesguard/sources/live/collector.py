@@ -85,7 +85,7 @@ class _Scan:
             options.max_attempts, options.max_workers, options.connect_timeout, options.read_timeout
         )
         self.base = AccountSession(
-            boto3.Session(profile_name=options.profile), "caller", self.counter, self.config
+            boto3.Session(profile_name=options.profile), "caller", self.counter, self.config, options.call_deadline
         )
         self.home = self._home_region()
         self.result = Collected()

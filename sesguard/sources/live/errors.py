@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from sesguard.model import (
     ACCOUNT,
@@ -49,7 +50,9 @@ _OPT_IN_HINT: Final = frozenset(
 )
 
 # Exceptions a read may raise that are AWS's or the network's doing (everything else is a bug).
-AWS_ERRORS: Final = (ClientError, BotoCoreError)
+# botocore's ResponseParserError (an answer it cannot parse: a malformed GetCallerIdentity) is not a
+# BotoCoreError; it is the answer's fault all the same, so it becomes error rows, not an abort.
+AWS_ERRORS: Final = (ClientError, BotoCoreError, ResponseParserError)
 
 
 def error_code(exc: BaseException) -> str:

@@ -54,6 +54,7 @@ class LiveOptions:
     max_attempts: int = 8
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
+    call_deadline: float | None = None  # seconds a call may take, retries included (--timeout)
     credential_report_wait: float = 60.0
     role_session_name: str = "sesguard"
 

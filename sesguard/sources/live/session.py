@@ -15,6 +15,7 @@ from typing import Any, Final
 import boto3
 from botocore.config import Config
 
+from sesguard.sources.live import response_check
 from sesguard.sources.live.pacing import Pacer
 
 # A boto3 client (typed per service only with the optional mypy_boto3 stubs).
@@ -92,7 +93,15 @@ def make_config(max_attempts: int, max_workers: int, connect_timeout: float, rea
 class AccountSession:
     """The boto3 session of one account, with its clients created once and shared."""
 
-    def __init__(self, session: boto3.Session, account: str, counter: CallCounter, config: Config) -> None:
+    def __init__(
+        self,
+        session: boto3.Session,
+        account: str,
+        counter: CallCounter,
+        config: Config,
+        deadline: float | None = None,
+    ) -> None:
+        self.deadline = deadline  # seconds a call may take, retries included (None: no limit)
         self.session = session
         self.account = account
         self._counter = counter
@@ -123,5 +132,6 @@ class AccountSession:
             if found is None:
                 found = self.session.client(service, region_name=region, config=self._config)
                 self._counter.attach(found)
+                response_check.attach(found, self.deadline)
                 self._clients[key] = found
             return found
