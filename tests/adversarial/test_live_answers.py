@@ -110,3 +110,27 @@ def test_timeout_must_be_positive(tmp_path: Path) -> None:
     run = run_command(argv, tmp_path, timeout=60)
     assert run.code == 4
     assert "--timeout: 0 is not a positive number of seconds" in run.output
+
+
+def test_a_malformed_caller_identity_is_error_rows_not_an_abort(tmp_path: Path) -> None:
+    """Well-formed XML whose values are not what STS returns (an ARN that is not an ARN)."""
+    body = (
+        b"<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>not-an-arn</Arn>"
+        b"<Account>x</Account><UserId>u</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    with answering(200, body, "text/xml") as url:
+        env.update(
+            AWS_ENDPOINT_URL=url,
+            AWS_ACCESS_KEY_ID="AKIAFAKEFAKEFAKEFAKE",
+            AWS_SECRET_ACCESS_KEY="fake" * 10,
+            AWS_DEFAULT_REGION="us-east-1",
+        )
+        report_dir = tmp_path / "out"
+        argv = [sys.executable, "-m", "pytest", str(CHECKS), "-p", "sesguard.plugin", "-p", "no:cacheprovider",
+                "--aws", "--regions", "us-east-1", "--timeout", "5", "--report-dir", str(report_dir)]  # fmt: skip
+        run = run_command(argv, tmp_path, env=env, timeout=120, report_dir=report_dir)
+    assert run.code == 1, run.output[-3000:]
+    assert "INTERNALERROR" not in run.output and "Traceback" not in run.output
+    statuses = {row["status"] for row in json.loads(run.reports["findings.json"])["findings"]}
+    assert "pass" not in statuses and "error" in statuses

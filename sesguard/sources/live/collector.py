@@ -253,7 +253,7 @@ def collect_live(options: LiveOptions) -> Inventory:
     try:
         caller = caller_identity(scan.base, scan.home)
         scan.base.account = caller.account
-    except AWS_ERRORS as exc:
+    except Exception as exc:  # an AWS error or an answer botocore chokes on: error rows, never an abort
         _fail_everywhere(result, exc, "GetCallerIdentity", CALLER_SET, [])
     targets = scan.targets(caller) if caller else None
     if targets and options.shard is not None and options.shard.by == "account":
