@@ -17,9 +17,28 @@ from sesguard.sources.live import response_check
 from sesguard.sources.live.response_check import MalformedResponseError
 
 from .fake_aws import answering
-from .harness import CHECKS, run_command
+from .harness import CHECKS, Run, run_command
 
 HTML = b"<html><body>Please log in to the proxy</body></html>"
+
+
+def _scan(tmp_path: Path, url: str, *extra: str) -> Run:
+    """``pytest checks/ --aws`` against ``url`` with fake credentials and none of the runner's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ENDPOINT_URL=url,
+        AWS_ACCESS_KEY_ID="AKIAFAKEFAKEFAKEFAKE",
+        AWS_SECRET_ACCESS_KEY="fake" * 10,
+        AWS_DEFAULT_REGION="us-east-1",
+    )
+    report_dir = tmp_path / "out"
+    argv = [sys.executable, "-m", "pytest", str(CHECKS), "-p", "sesguard.plugin", "-p", "no:cacheprovider",
+            "--aws", "--regions", "us-east-1", "--report-dir", str(report_dir), *extra]  # fmt: skip
+    return run_command(argv, tmp_path, env=env, timeout=120, report_dir=report_dir)
+
+
+def _statuses(run: Run) -> set[str]:
+    return {row["status"] for row in json.loads(run.reports["findings.json"])["findings"]}
 
 
 def _client(url: str, service: str) -> Any:
@@ -65,41 +84,22 @@ def test_a_malformed_answer_is_an_error_naming_the_operation(
 
 
 def test_a_scan_of_an_endpoint_answering_html_has_no_pass_and_names_the_operation(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     with answering(200, HTML, "text/html") as url:
-        env.update(
-            AWS_ENDPOINT_URL=url,
-            AWS_ACCESS_KEY_ID="AKIAFAKEFAKEFAKEFAKE",
-            AWS_SECRET_ACCESS_KEY="fake" * 10,
-            AWS_DEFAULT_REGION="us-east-1",
-        )
-        report_dir = tmp_path / "out"
-        argv = [sys.executable, "-m", "pytest", str(CHECKS), "-p", "sesguard.plugin", "-p", "no:cacheprovider",
-                "--aws", "--regions", "us-east-1", "--report-dir", str(report_dir), "-rA"]  # fmt: skip
-        run = run_command(argv, tmp_path, env=env, timeout=120, report_dir=report_dir)
+        run = _scan(tmp_path, url, "-rA")
     assert run.code == 1, run.output[-3000:]
     assert "Traceback" not in run.output and "INTERNALERROR" not in run.output
-    statuses = {row["status"] for row in json.loads(run.reports["findings.json"])["findings"]}
-    assert "pass" not in statuses and "error" in statuses
-    assert "sts:GetCallerIdentity: the answer does not parse as the API's response" in run.reports["findings.json"]
+    assert "pass" not in _statuses(run) and "error" in _statuses(run)
+    assert (
+        "sts:GetCallerIdentity: the answer does not parse as the API's response"
+        in run.reports["findings.json"]
+    )
 
 
 def test_an_endpoint_that_never_answers_is_given_up_after_the_timeout(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     with answering(200, b"", "text/xml", delay=600) as url:
-        env.update(
-            AWS_ENDPOINT_URL=url,
-            AWS_ACCESS_KEY_ID="AKIAFAKEFAKEFAKEFAKE",
-            AWS_SECRET_ACCESS_KEY="fake" * 10,
-            AWS_DEFAULT_REGION="us-east-1",
-        )
-        report_dir = tmp_path / "out"
-        argv = [sys.executable, "-m", "pytest", str(CHECKS), "-p", "sesguard.plugin", "-p", "no:cacheprovider",
-                "--aws", "--regions", "us-east-1", "--timeout", "2", "--report-dir", str(report_dir)]  # fmt: skip
-        run = run_command(argv, tmp_path, env=env, timeout=120, report_dir=report_dir)
+        run = _scan(tmp_path, url, "--timeout", "2")
     assert run.code == 1, run.output[-3000:]
-    statuses = {row["status"] for row in json.loads(run.reports["findings.json"])["findings"]}
-    assert "pass" not in statuses and "error" in statuses
+    assert "pass" not in _statuses(run) and "error" in _statuses(run)
     assert "GetCallerIdentity" in run.reports["findings.json"]
     assert run.seconds < 60  # the default settings waited 489 s here
 
@@ -118,19 +118,8 @@ def test_a_malformed_caller_identity_is_error_rows_not_an_abort(tmp_path: Path) 
         b"<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>not-an-arn</Arn>"
         b"<Account>x</Account><UserId>u</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     with answering(200, body, "text/xml") as url:
-        env.update(
-            AWS_ENDPOINT_URL=url,
-            AWS_ACCESS_KEY_ID="AKIAFAKEFAKEFAKEFAKE",
-            AWS_SECRET_ACCESS_KEY="fake" * 10,
-            AWS_DEFAULT_REGION="us-east-1",
-        )
-        report_dir = tmp_path / "out"
-        argv = [sys.executable, "-m", "pytest", str(CHECKS), "-p", "sesguard.plugin", "-p", "no:cacheprovider",
-                "--aws", "--regions", "us-east-1", "--timeout", "5", "--report-dir", str(report_dir)]  # fmt: skip
-        run = run_command(argv, tmp_path, env=env, timeout=120, report_dir=report_dir)
+        run = _scan(tmp_path, url, "--timeout", "5")
     assert run.code == 1, run.output[-3000:]
     assert "INTERNALERROR" not in run.output and "Traceback" not in run.output
-    statuses = {row["status"] for row in json.loads(run.reports["findings.json"])["findings"]}
-    assert "pass" not in statuses and "error" in statuses
+    assert "pass" not in _statuses(run) and "error" in _statuses(run)
