@@ -21,6 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sesguard.usage import USAGE_ERROR, UsageParser
+
 DEFAULT_REPORT_DIR = "reports"
 DEMO_PROFILE_VARS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
@@ -40,7 +42,7 @@ commands:
   demo       scan a built-in demo account on a local endpoint and write its reports
 
 Exit codes of scan, iac and demo are pytest's: 0 compliant, 1 violations or rows that could not be
-evaluated, 2-4 usage or setup problems. Arguments after `--` go to pytest unchanged.
+evaluated, 4 bad usage or bad input files (one line names the problem), 2, 3, 5 pytest's own. Arguments after `--` go to pytest unchanged.
 Run `sesguard COMMAND --help` for each command's options."""
 
 
@@ -70,7 +72,7 @@ SCAN_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
 )
 COMMON_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
     ("--report-dir", "DIR", f"where findings.json and the reports go (default {DEFAULT_REPORT_DIR}/)"),
-    ("--report-format", "FMT,FMT", "json, sarif, junit, markdown, html, review (default json,html)"),
+    ("--report-format", "FMT,FMT", "json, sarif, junit, markdown, html, review, or all (default json,html)"),
     ("--config", "FILE", "settings file (default ./sesguard.yaml or [tool.sesguard] in ./pyproject.toml)"),
     (
         "--fail-on",
@@ -148,26 +150,34 @@ def cmd_merge(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_iac(args: argparse.Namespace, extra: list[str]) -> int:
-    """``sesguard iac``."""
-    return run_pytest(pytest_command(["--templates", *args.paths], args, extra))
+    """``sesguard iac``; with ``--hook``, files that cannot be templates are passed over quietly."""
+    paths = list(args.paths)
+    if args.hook:
+        from sesguard.sources.sniff import may_be_template
+
+        paths = [p for p in paths if Path(p).is_dir() or may_be_template(Path(p))]
+        if not paths:
+            print(f"sesguard: none of the {len(args.paths)} file(s) is a template; nothing to check")
+            return 0
+    return run_pytest(pytest_command(["--templates", *paths], args, extra))
 
 
 def cmd_report(args: argparse.Namespace, extra: list[str]) -> int:
     """``sesguard report``: rebuild the reports from findings.json and the history."""
     from sesguard.findings_doc import FINDINGS_FILE
-    from sesguard.reports import REPORT_FORMATS, REPORT_WRITERS, parse_formats, write_reports
+    from sesguard.reports import REPORT_WRITERS, parse_formats, write_reports
     from sesguard.reports.document import load
 
     report_dir = Path(args.report_dir)
     try:
-        formats = REPORT_FORMATS if args.report_format == "all" else parse_formats(args.report_format or "")
+        formats = parse_formats(args.report_format or "")
         doc = load(report_dir / FINDINGS_FILE)
     except FileNotFoundError:
         print(f"sesguard report: {report_dir / FINDINGS_FILE} not found: run a scan first", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     except ValueError as exc:
         print(f"sesguard report: {exc}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     for path in write_reports(doc, report_dir, [f for f in formats if f in REPORT_WRITERS]):
         print(f"report: {path}")
     return 0
@@ -219,7 +229,7 @@ def cmd_policies(args: argparse.Namespace, extra: list[str]) -> int:
         policies = [_policy_dict(p) for p in load_policies(Path(args.policies) if args.policies else None)]
     except PolicyError as exc:
         print(f"sesguard policies: {exc}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     wanted = [w for w in args.ids if w.lower() not in ("show", "list")]
     if args.source:
         policies = [p for p in policies if args.source in p["sources"]]
@@ -239,7 +249,7 @@ def cmd_policies(args: argparse.Namespace, extra: list[str]) -> int:
             close = difflib.get_close_matches(ident.upper(), by_id, n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             print(f"sesguard policies: no policy {ident!r}{hint}", file=sys.stderr)
-            return 2
+            return USAGE_ERROR
         shown.append(policy)
     if args.json:
         print(json.dumps(shown, indent=1, default=str))
@@ -274,7 +284,7 @@ def cmd_demo(args: argparse.Namespace, extra: list[str]) -> int:
 
     if MISSING_EXTRA is not None:
         print(MISSING_EXTRA, file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     from sesguard.local.demo import build_demo
     from sesguard.local.endpoint import LocalEndpoint
 
@@ -303,7 +313,7 @@ def cmd_demo(args: argparse.Namespace, extra: list[str]) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with a help text for each command."""
     raw = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(prog="sesguard", description=DESCRIPTION, formatter_class=raw)
+    parser = UsageParser(prog="sesguard", description=DESCRIPTION, formatter_class=raw)
     from sesguard import __version__
     from sesguard.investigate import cli as investigate_cli
 
@@ -347,6 +357,12 @@ def build_parser() -> argparse.ArgumentParser:
         "  sesguard iac infra/ -- -k SES-CS-001",
     )  # fmt: skip
     iac.add_argument("paths", nargs="+", metavar="PATH", help="template files or folders")
+    iac.add_argument(
+        "--hook", action="store_true",
+        help="pre-commit mode: named files that cannot be templates (no Resources or "
+        "AWSTemplateFormatVersion; a .tf module without AWS resources) are passed over quietly, and "
+        "no template at all is a pass",
+    )  # fmt: skip
     _common(iac)
     iac.set_defaults(handler=cmd_iac)
 
@@ -359,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--report-dir", default=DEFAULT_REPORT_DIR, metavar="DIR",
                         help=f"the report folder (default {DEFAULT_REPORT_DIR}/)")  # fmt: skip
     report.add_argument("--report-format", default="html", metavar="FMT,FMT",
-                        help="sarif, junit, markdown, html, review, or 'all' (default html)")  # fmt: skip
+                        help="json, sarif, junit, markdown, html, review, or 'all' (default html)")  # fmt: skip
     report.set_defaults(handler=cmd_report)
 
     pol = sub.add_parser(

@@ -113,16 +113,16 @@ def _read(path: Path) -> tuple[Any, yaml.Node | None]:
             raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
-        return data.get("tool", {}).get("sesguard", {}), None
+        return _dates_as_text(data.get("tool", {}).get("sesguard", {})), None
     try:
         data, node = read_yaml(path)
     except PolicyError as exc:
         raise ConfigError(str(exc)) from exc
-    return _dates_as_text({} if data is None else data), node
+    return {} if data is None else data, node
 
 
 def _dates_as_text(value: Any) -> Any:
-    """YAML reads ``2027-01-31`` as a date; the schema and messages work on the text users wrote."""
+    """TOML reads ``2027-01-31`` as a date; the schema and messages work on the text users wrote."""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):

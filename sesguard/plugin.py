@@ -198,7 +198,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--report-format",
         default=None,
         metavar="FMT,FMT",
-        help="Report formats: json, sarif, junit, markdown, html, review (default: json,html).",
+        help="Report formats: json, sarif, junit, markdown, html, review, or all (default: json,html); "
+        "findings.json is always written.",
     )
 
 
@@ -241,6 +242,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "assume_role"
     ):
         raise pytest.UsageError("--accounts/--organization need --assume-role ROLE_NAME")
+    _reclaim_test_paths(config)
+    _check_template_paths(config)
     policy_dir = Path(config.getoption("policies")) if config.getoption("policies") else default_policy_dir()
     try:
         policies = load_policies(policy_dir)
@@ -315,6 +318,46 @@ def _given(config: pytest.Config, *flags: str) -> bool:
         for arg in args
         for flag in flags
     )
+
+
+def _is_test_path(value: str) -> bool:
+    """A path pytest collects (a ``.py`` file or a folder of tests), never a template set."""
+    path = Path(value.split("::")[0])
+    if path.suffix == ".py" or "::" in value:
+        return True
+    if not path.is_dir():
+        return False
+    return (path / "conftest.py").is_file() or any(path.glob("test_*.py")) or any(path.glob("*_test.py"))
+
+
+def _reclaim_test_paths(config: pytest.Config) -> None:
+    """``pytest --templates t.yaml checks/``: ``--templates`` took ``checks/``; give it back to pytest.
+
+    ``--templates`` takes several paths, so argparse hands it the positional test paths that follow
+    it. A path that pytest would collect (a ``.py`` file, a folder of tests) is never a template set:
+    it goes back to the paths pytest collects, in place of the default ``testpaths``.
+    """
+    templates: list[str] = config.option.templates
+    tests = [t for t in templates if _is_test_path(t)]
+    if not tests:
+        return
+    config.option.templates = [t for t in templates if t not in tests]
+    if not config.option.templates:
+        raise pytest.UsageError(
+            f"--templates: {', '.join(tests)} is a test path, not a template set: name the templates"
+        )
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        config.args = [*config.args, *tests]
+    else:
+        config.args = tests
+        config.args_source = pytest.Config.ArgsSource.ARGS
+
+
+def _check_template_paths(config: pytest.Config) -> None:
+    """A ``--templates`` path that does not exist is a usage error (a typo), not 22 error rows."""
+    for value in config.getoption("templates"):
+        if not Path(value).exists():
+            raise pytest.UsageError(f"--templates: {value}: no such file or directory")
 
 
 def _now() -> str:
@@ -664,9 +707,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         },
     )
     formats = _report_formats(config)
-    written = []
-    if "json" in formats:
-        written.append(write_json_atomic(document, report_dir / FINDINGS_FILE))
+    written = [write_json_atomic(document, report_dir / FINDINGS_FILE)]  # every run writes it
     others = [f for f in formats if f != "json"]
     from sesguard.reports import write_reports
 

@@ -146,7 +146,7 @@ def validate_document(
     data: Any, schema: Mapping[str, Any], origin: str, node: yaml.Node | None = None
 ) -> list[str]:
     """Schema problems of one parsed document, one line each: ``file:line: location: message``."""
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     problems = []
     for raw in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         error = readable_error(raw, schema)
@@ -157,12 +157,26 @@ def validate_document(
     return problems
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML's safe loader, keeping ``2027-01-31`` as the text written (no date objects).
+
+    The schemas and messages work on the text users wrote, and a malformed date such as
+    ``2027-13-31`` is a schema problem with its line, not a constructor crash.
+    """
+
+
+_TextDatesLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda loader, node: loader.construct_scalar(node),  # type: ignore[arg-type]
+)
+
+
 def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file into data and its node tree (for line numbers); raises PolicyError."""
     try:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_TextDatesLoader)  # a SafeLoader subclass
     except OSError as exc:
         raise PolicyError(f"{path}: cannot read: {exc.strerror}") from exc
     except yaml.YAMLError as exc:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 from typing import TextIO
+
+from sesguard.usage import USAGE_ERROR, UsageParser
 
 DEFAULT_PORT = 5055
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``sesguard local``."""
-    parser = argparse.ArgumentParser(
+    parser = UsageParser(
         prog="sesguard local",
         description="Serve a local SES endpoint (moto plus sesguard's SES v2 extension) on the loopback.",
     )
@@ -34,7 +39,7 @@ def main(
 
     if MISSING_EXTRA is not None:
         print(MISSING_EXTRA, file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     from .demo import build_demo
     from .endpoint import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, LocalEndpoint
 
@@ -65,13 +70,33 @@ def main(
         )
         stream.flush()
         waiter = stop or threading.Event()
-        while not waiter.wait(0.5):
-            pass
+        with _stop_on_signals(waiter):
+            while not waiter.wait(0.5):
+                pass
     except KeyboardInterrupt:
         pass
     finally:
         endpoint.stop()
     return 0
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM end serving, whatever dispositions the process inherited.
+
+    A process started in the background by a non-interactive shell inherits SIGINT as *ignored*,
+    and Python then never raises KeyboardInterrupt: without its own handlers the server would
+    outlive every Ctrl-C and ``kill -INT``. Handlers can only be set from the main thread.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":

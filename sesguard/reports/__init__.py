@@ -26,12 +26,17 @@ DEFAULT_REPORT_FORMATS: tuple[str, ...] = ("json", "html")
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
-    """Split a comma-separated ``--report-format`` value; raise ``ValueError`` naming unknown formats."""
+    """Split a comma-separated ``--report-format`` value (``all``: every format).
+
+    Raises ``ValueError`` naming unknown formats.
+    """
     names = tuple(dict.fromkeys(n.strip().lower() for n in text.split(",") if n.strip()))
+    if "all" in names:
+        return REPORT_FORMATS
     unknown = [n for n in names if n not in REPORT_FORMATS]
     if unknown:
         raise ValueError(
-            f"unknown report format {', '.join(unknown)} (choose from {', '.join(REPORT_FORMATS)})"
+            f"unknown report format {', '.join(unknown)} (choose from {', '.join(REPORT_FORMATS)}, or all)"
         )
     return names or DEFAULT_REPORT_FORMATS
 

@@ -129,14 +129,14 @@ def test_policies_show_parameters(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_policies_unknown_id(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["policies", "SES-IAM-01"]) == 2
+    assert cli.main(["policies", "SES-IAM-01"]) == 4
     assert "no policy 'SES-IAM-01' (did you mean SES-IAM-0" in capsys.readouterr().err
 
 
 def test_report_rebuilds_from_findings_and_history(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.main(["report", "--report-dir", str(tmp_path)]) == 2
+    assert cli.main(["report", "--report-dir", str(tmp_path)]) == 4
     assert "findings.json not found" in capsys.readouterr().err
     (tmp_path / "findings.json").write_text(json.dumps(load_fixture("live-run")), encoding="utf-8")
     assert cli.main(["report", "--report-dir", str(tmp_path), "--report-format", "all"]) == 0
@@ -152,7 +152,7 @@ def test_report_rebuilds_from_findings_and_history(
         assert f"report: {tmp_path / name}" in out
     assert cli.main(["report", "--report-dir", str(tmp_path), "--report-format", "markdown"]) == 0
     assert len((tmp_path / "history.jsonl").read_text(encoding="utf-8").splitlines()) == 1
-    assert cli.main(["report", "--report-dir", str(tmp_path), "--report-format", "pdf"]) == 2
+    assert cli.main(["report", "--report-dir", str(tmp_path), "--report-format", "pdf"]) == 4
     assert "unknown report format pdf" in capsys.readouterr().err
 
 

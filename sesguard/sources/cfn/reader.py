@@ -9,7 +9,8 @@ from typing import Any, Final
 
 from cfnlint.decode import decode
 
-TEMPLATE_SUFFIXES: Final = (".yaml", ".yml", ".json", ".template")
+from sesguard.sources.sniff import TEMPLATE_SUFFIXES, may_be_cloudformation_or_plan
+
 SKIPPED_DIRS: Final = frozenset({".git", "node_modules", ".terraform", "__pycache__", ".venv", "cdk.out.tmp"})
 
 
@@ -24,13 +25,22 @@ class Decoded:
 
 
 def template_files(path: Path) -> Iterator[Path]:
-    """The candidate template files under ``path`` (itself when it is a file), sorted."""
+    """The candidate template files under ``path`` (itself when it is a file), sorted.
+
+    In a folder, files whose content cannot be a template (no ``Resources`` or
+    ``AWSTemplateFormatVersion`` anywhere: ``package.json``, ``docker-compose.yml``...) are passed over.
+    """
     if path.is_file():
         yield path
         return
     for candidate in sorted(path.rglob("*")):
         hidden = SKIPPED_DIRS.intersection(candidate.relative_to(path).parts[:-1])
-        if candidate.is_file() and candidate.suffix.lower() in TEMPLATE_SUFFIXES and not hidden:
+        if (
+            candidate.is_file()
+            and candidate.suffix.lower() in TEMPLATE_SUFFIXES
+            and not hidden
+            and may_be_cloudformation_or_plan(candidate)
+        ):
             yield candidate
 
 
