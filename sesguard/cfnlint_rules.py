@@ -1,32 +1,30 @@
-"""sesguard's template policies as cfn-lint rules: ``cfn-lint --append-rules sesguard.cfnlint_rules``.
+"""sesguard's template policies as cfn-lint rules: ``cfn-lint template.yaml --append-rules sesguard.cfnlint_rules``.
 
-cfn-lint derives a match's level from the first letter of the rule ID, so sesguard's policies are
-grouped into three rules by severity: E9501 (critical and high), W9502 (medium and low), I9503 (info).
-Every match message starts with the sesguard policy ID, so editors show ``SES-CS-001 ...``. The
-verdicts are the engine's (same code path as ``pytest checks/ --templates``); waivers and the config
-file are not applied here (use cfn-lint's own ``--ignore-checks`` or ``Metadata`` to silence rules).
+One cfn-lint rule per template-evaluable policy, with the stable ID of :mod:`sesguard.cfnlint_ids`
+(``SES-CS-001`` is ``E9101``; the letter is the severity), so ``--ignore-checks``,
+``--mandatory-checks``, ``--configure-rule`` and a resource's ``Metadata: cfn-lint: config:
+ignore_checks`` work per policy, as for any cfn-lint rule. Every match message starts with the
+sesguard policy ID. The verdicts are the engine's (same code path as ``pytest checks/
+--templates``); waivers and the config file are not applied here.
+
+The rule classes are made from the shipped policies when cfn-lint asks the module for its members
+(module ``__getattr__`` / ``__dir__``), not at import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
+from sesguard.cfnlint_ids import rule_id
 from sesguard.derive import derive
 from sesguard.engine import Finding, build_findings
 from sesguard.policies import Policy, load_policies
 from sesguard.sources.cfn import read_template
 from sesguard.sources.cfn.normalize import SOURCE
-
-SEVERITY_GROUPS: dict[str, tuple[str, ...]] = {
-    "E9501": ("critical", "high"),
-    "W9502": ("medium", "low"),
-    "I9503": ("info",),
-}
 
 
 @cache
@@ -58,11 +56,10 @@ def _path(finding: Finding, template: dict[str, Any]) -> list[str | int]:
     return []
 
 
-class _SesguardRule(CloudFormationLintRule):  # type: ignore[misc]
-    """Reports the sesguard rows of one severity group as cfn-lint matches."""
+class SesguardPolicyRule(CloudFormationLintRule):  # type: ignore[misc]
+    """Reports the failing and error rows of one sesguard policy as cfn-lint matches."""
 
-    severities: ClassVar[Sequence[str]] = ()
-    source_url = "https://docs.aws.amazon.com/ses/latest/dg/best-practices.html"
+    policy_id: ClassVar[str] = ""
     tags: ClassVar[list[str]] = ["sesguard", "ses", "security"]
 
     def match(self, cfn: Any) -> list[RuleMatch]:
@@ -70,38 +67,49 @@ class _SesguardRule(CloudFormationLintRule):  # type: ignore[misc]
         filename = str(Path(cfn.filename)) if cfn.filename else "template"
         matches = []
         for finding in findings_for_template(template, filename):
-            if finding.severity not in self.severities:
+            if finding.policy_id != self.policy_id:
                 continue
             verb = "could not be evaluated" if finding.status == "error" else "fails"
-            message = f"{finding.policy_id} {verb}: {finding.title}: {finding.message}"
+            detail = finding.message
+            if detail.lower().startswith("could not be evaluated: "):
+                detail = detail[len("could not be evaluated: ") :]
+            message = f"{finding.policy_id} {verb}: {finding.title}: {detail}"
             matches.append(RuleMatch(_path(finding, template), message))
         return matches
 
 
-class SesguardCriticalHigh(_SesguardRule):
-    """sesguard policies of severity critical and high."""
-
-    id = "E9501"
-    shortdesc = "sesguard SES policies (critical, high)"
-    description = (
-        "Amazon SES best practices from sesguard's catalog that can lead to review periods or abuse."
-    )
-    severities = SEVERITY_GROUPS["E9501"]
-
-
-class SesguardMediumLow(_SesguardRule):
-    """sesguard policies of severity medium and low."""
-
-    id = "W9502"
-    shortdesc = "sesguard SES policies (medium, low)"
-    description = "Amazon SES best practices from sesguard's catalog: monitoring, authentication, hygiene."
-    severities = SEVERITY_GROUPS["W9502"]
+def _rule_class(policy: Policy) -> type[SesguardPolicyRule]:
+    rid = rule_id(policy.id, policy.severity)
+    urls = [str(r.get("url")) for r in policy.references if r.get("url")]
+    attributes: dict[str, Any] = {
+        "__doc__": f"sesguard {policy.id}: {policy.title}",
+        "__module__": __name__,
+        "id": rid,
+        "policy_id": policy.id,
+        "shortdesc": f"{policy.id}: {policy.title}"[:200],
+        "description": " ".join(policy.description.split()),
+        "source_url": urls[0] if urls else "https://docs.aws.amazon.com/ses/latest/dg/best-practices.html",
+        "tags": ["sesguard", "ses", policy.severity, policy.resource],
+    }
+    return type(_class_name(policy.id), (SesguardPolicyRule,), attributes)
 
 
-class SesguardInfo(_SesguardRule):
-    """sesguard policies of severity info."""
+def _class_name(policy_id: str) -> str:
+    return "Rule_" + policy_id.replace("-", "_")
 
-    id = "I9503"
-    shortdesc = "sesguard SES policies (info)"
-    description = "Amazon SES facts worth knowing from sesguard's catalog."
-    severities = SEVERITY_GROUPS["I9503"]
+
+@cache
+def rule_classes() -> dict[str, type[SesguardPolicyRule]]:
+    """The rule class of each template policy, by class name (``Rule_SES_CS_001``)."""
+    return {_class_name(p.id): _rule_class(p) for p in _template_policies()}
+
+
+def __getattr__(name: str) -> Any:
+    classes = rule_classes() if name.startswith("Rule_SES_") else {}
+    if name in classes:
+        return classes[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *rule_classes()])

@@ -8,7 +8,7 @@ from typing import Any, Final
 from sesguard import __version__
 from sesguard.engine import STATUSES, Finding
 from sesguard.model import ACCOUNT, Inventory, is_unknown
-from sesguard.policies import SEVERITIES
+from sesguard.policies import SEVERITIES, Policy
 from sesguard.verdicts import WaiverState, fails_build
 
 FINDINGS_FORMAT: Final = "sesguard-findings"
@@ -105,11 +105,22 @@ def summarize(rows: Sequence[dict[str, Any]], waivers: Sequence[WaiverState]) ->
     }
 
 
+def policy_entry(policy: Policy) -> dict[str, Any]:
+    """What reports say about a policy beyond its rows: references and compliance mappings."""
+    return {
+        "title": policy.title,
+        "severity": policy.severity,
+        "references": [dict(r) for r in policy.references],
+        "compliance": [dict(c) for c in policy.compliance],
+    }
+
+
 def build_document(
     findings: Sequence[Finding],
     waivers: Sequence[WaiverState],
     inventory: Inventory,
     run: dict[str, Any],
+    policies: Sequence[Policy] = (),
 ) -> dict[str, Any]:
     """The whole findings document."""
     rows = [finding_row(f) for f in sorted(findings, key=lambda f: f.id)]
@@ -121,4 +132,5 @@ def build_document(
         "findings": rows,
         "waivers": [w.as_dict() for w in waivers],
         "rates": _rates(inventory),
+        "policies": {p.id: policy_entry(p) for p in sorted(policies, key=lambda p: p.id)},
     }

@@ -705,6 +705,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             "selected_rows": len(findings),
             "total_rows": len(state.findings),
         },
+        policies=state.policies,
     )
     formats = _report_formats(config)
     written = [write_json_atomic(document, report_dir / FINDINGS_FILE)]  # every run writes it

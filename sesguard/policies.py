@@ -36,6 +36,7 @@ class Policy:
     rationale: str
     remediation: Mapping[str, str]
     references: tuple[Mapping[str, str], ...]
+    compliance: tuple[Mapping[str, str], ...] = ()
     parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     scope: Mapping[str, Any] | None = None
     applies_when: Mapping[str, Any] | None = None
@@ -218,6 +219,7 @@ def policy_from_data(data: Mapping[str, Any], origin: str) -> Policy:
         rationale=data["rationale"],
         remediation=data["remediation"],
         references=tuple(data["references"]),
+        compliance=tuple(data.get("compliance", ())),
         parameters=parameters,
         scope=data.get("scope"),
         applies_when=data.get("applies_when"),

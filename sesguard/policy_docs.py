@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from sesguard.cfnlint_ids import rule_id
 from sesguard.policies import Policy
 
 HEADER = """# Policy catalog
@@ -12,7 +13,11 @@ HEADER = """# Policy catalog
 Generated from `policies/*.yaml` by `python -m sesguard.policy_docs > docs/policies.md` (a test
 keeps it current). The IDs are a public contract: an ID never changes meaning. Sources: **live**
 (an AWS account), **cfn** (CloudFormation / SAM / CDK), **tf** (Terraform `.tf` and plan JSON).
-Elsewhere a policy's rows are `skip` with the reason.
+Elsewhere a policy's rows are `skip` with the reason. Each template policy is one cfn-lint rule
+(`cfn-lint template.yaml --append-rules sesguard.cfnlint_rules`) whose ID is stable:
+`SES-<AREA>-<NNN>` is `<L>9<A><NN>`, with `L` the severity letter (`E` critical/high, `W`
+medium/low, `I` info), `A` the area digit (ACCT 0, CS 1, ID 2, IAM 3, MON 4, RCV 6, REP 7, SUP 8,
+VDM 9) and `NN` the policy number: `SES-CS-001` is `E9101`.
 
 | ID | severity | resource | sources | title |
 |---|---|---|---|---|
@@ -56,6 +61,18 @@ def render_catalog(policies: Sequence[Policy]) -> str:
             "",
             "References: " + "; ".join(f"[{ref['title']}]({ref['url']})" for ref in p.references),
         ]
+        if p.compliance:
+            lines += [
+                "",
+                "Also checks: "
+                + "; ".join(
+                    f"[{c['framework']} {c['control']}]({c['url']}) ({c.get('relation', 'overlaps')}): "
+                    f"{_cell(c['title'])}"
+                    for c in p.compliance
+                ),
+            ]
+        if "cfn" in p.sources:
+            lines += ["", f"cfn-lint rule: `{rule_id(p.id, p.severity)}`"]
     return "\n".join(lines) + "\n"
 
 

@@ -112,6 +112,11 @@ def scope(doc: Mapping[str, Any]) -> str:
     return f"{sources}:{inputs}:{accounts}" if accounts else f"{sources}:{inputs}"
 
 
+def compliance_labels(meta: Mapping[str, Any] | None) -> list[str]:
+    """A policy's compliance mappings as ``Framework control`` labels (``AWS Security Hub SES.3``)."""
+    return [f"{c.get('framework')} {c.get('control')}" for c in (meta or {}).get("compliance") or []]
+
+
 def policies(rows: Iterable[Row]) -> dict[str, dict[str, Any]]:
     """Per policy id: title, remediation and the most severe severity seen, in id order."""
     out: dict[str, dict[str, Any]] = {}

@@ -15,6 +15,9 @@ from sesguard.reports.document import Doc, Row
 
 FILENAME = "findings.sarif"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/sesguard/sesguard"
+# Where a policy without references (or an old findings.json without the ``policies`` section) points.
+CATALOG_URI = f"{INFORMATION_URI}/blob/main/docs/policies.md"
 
 # severity -> (SARIF level, GitHub security-severity score)
 LEVELS: dict[str, tuple[str, str]] = {
@@ -30,7 +33,7 @@ def _level(severity: str) -> tuple[str, str]:
     return LEVELS.get(severity, LEVELS["medium"])
 
 
-def _help(pid: str, title: str, remediation: Mapping[str, Any]) -> dict[str, str]:
+def _help(pid: str, title: str, remediation: Mapping[str, Any], meta: Mapping[str, Any]) -> dict[str, str]:
     summary = str(remediation.get("summary") or title)
     text = [summary]
     markdown = [f"**{pid}: {title}**", "", summary]
@@ -38,19 +41,37 @@ def _help(pid: str, title: str, remediation: Mapping[str, Any]) -> dict[str, str
         if remediation.get(key):
             text.append(f"{label}: {remediation[key]}")
             markdown += ["", f"*{label}*:", "", "```", str(remediation[key]).rstrip(), "```"]
+    mappings = document.compliance_labels(meta)
+    if mappings:
+        text.append("Also checks: " + "; ".join(mappings))
+        markdown += ["", "**Also checks**: " + "; ".join(mappings)]
+    references = [r for r in meta.get("references") or [] if r.get("url")]
+    if references:
+        text += [f"{r.get('title', r['url'])}: {r['url']}" for r in references]
+        markdown += ["", "**References**:", ""] + [f"- [{r.get('title', r['url'])}]({r['url']})" for r in references]
     return {"text": "\n".join(text), "markdown": "\n".join(markdown)}
 
 
-def _rule(pid: str, info: Mapping[str, Any]) -> dict[str, Any]:
+def _help_uri(pid: str, meta: Mapping[str, Any]) -> str:
+    """The policy's first reference (AWS's documentation of the practice), else its catalog entry."""
+    for reference in meta.get("references") or []:
+        if str(reference.get("url", "")).startswith("https://"):
+            return str(reference["url"])
+    return f"{CATALOG_URI}#{pid.lower()}"
+
+
+def _rule(pid: str, info: Mapping[str, Any], meta: Mapping[str, Any]) -> dict[str, Any]:
     level, score = _level(info["severity"])
+    tags = ["security", "ses", *(f"{c['framework']} {c['control']}" for c in meta.get("compliance") or [])]
     return {
         "id": pid,
         "name": pid.replace("-", ""),
         "shortDescription": {"text": info["title"]},
         "fullDescription": {"text": info["title"]},
-        "help": _help(pid, info["title"], info["remediation"]),
+        "helpUri": _help_uri(pid, meta),
+        "help": _help(pid, info["title"], info["remediation"], meta),
         "defaultConfiguration": {"level": level},
-        "properties": {"security-severity": score, "severity": info["severity"], "tags": ["security", "ses"]},
+        "properties": {"security-severity": score, "severity": info["severity"], "tags": tags},
     }
 
 
@@ -65,8 +86,9 @@ def _location(resource: Mapping[str, Any]) -> dict[str, Any]:
         else:
             artifact["uriBaseId"] = "%SRCROOT%"
         physical: dict[str, Any] = {"artifactLocation": artifact}
-        if isinstance(resource.get("line"), int) and resource["line"] >= 1:
-            physical["region"] = {"startLine": resource["line"]}
+        # GitHub places an alert by startLine: set-level rows (a whole file or set) point at line 1
+        line = resource.get("line")
+        physical["region"] = {"startLine": line if isinstance(line, int) and line >= 1 else 1}
         location["physicalLocation"] = physical
     name = str(resource.get("id") or "")
     qualified = resource.get("arn") or "/".join(
@@ -85,14 +107,11 @@ def _location(resource: Mapping[str, Any]) -> dict[str, Any]:
 def _result(row: Row, rule_index: int) -> dict[str, Any]:
     level, score = _level(str(row.get("severity")))
     resource = row.get("resource") or {}
-    message = str(row.get("message") or row.get("title"))
-    if row.get("status") == "error":
-        message = f"Could not be evaluated: {message}"
     result: dict[str, Any] = {
         "ruleId": row["policy_id"],
         "ruleIndex": rule_index,
         "level": level,
-        "message": {"text": f"{resource.get('id')}: {message}"},
+        "message": {"text": message_text(row)},
         "locations": [_location(resource)],
         "partialFingerprints": {"sesguardFindingId/v1": hashlib.sha256(str(row["id"]).encode()).hexdigest()},
         "properties": {
@@ -118,12 +137,30 @@ def _result(row: Row, rule_index: int) -> dict[str, Any]:
     return result
 
 
+ERROR_PREFIX = "could not be evaluated: "
+
+
+def message_text(row: Row) -> str:
+    """``RESOURCE: message``, with ``Could not be evaluated:`` for error rows, each said once."""
+    resource = row.get("resource") or {}
+    message = str(row.get("message") or row.get("title"))
+    name = str(resource.get("id") or "")
+    if name and message.startswith(f"{name}: "):
+        message = message[len(name) + 2 :]
+    if row.get("status") == "error":
+        if message.lower().startswith(ERROR_PREFIX):
+            message = message[len(ERROR_PREFIX) :]
+        message = f"Could not be evaluated: {message}"
+    return f"{name}: {message}" if name else message
+
+
 def build(doc: Doc) -> dict[str, Any]:
     """The SARIF log of a findings document."""
     run = doc.get("run") or {}
     rows = doc.get("findings") or []
     reported = [r for r in rows if document.is_failing(r) or r.get("status") == "waived"]
     policies = document.policies(rows)
+    meta: Mapping[str, Mapping[str, Any]] = doc.get("policies") or {}
     index = {pid: i for i, pid in enumerate(policies)}
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if run.get("started_at"):
@@ -139,7 +176,9 @@ def build(doc: Doc) -> dict[str, Any]:
                     "driver": {
                         "name": "sesguard",
                         "version": str(run.get("tool_version") or "0"),
-                        "rules": [_rule(pid, info) for pid, info in policies.items()],
+                        "semanticVersion": str(run.get("tool_version") or "0"),
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule(pid, info, meta.get(pid) or {}) for pid, info in policies.items()],
                     }
                 },
                 "invocations": [invocation],

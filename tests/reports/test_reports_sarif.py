@@ -80,3 +80,43 @@ def test_live_results_have_logical_locations(live_doc: dict[str, Any]) -> None:
 
 def test_golden(template_doc: dict[str, Any], tmp_path: Path, golden: Callable[[str, str], None]) -> None:
     golden("template-run.sarif", sarif.write(template_doc, tmp_path).read_text(encoding="utf-8"))
+
+
+def test_rules_link_the_policy_references_and_compliance(template_doc: dict[str, Any]) -> None:
+    from sesguard.findings_doc import policy_entry
+    from sesguard.policies import load_policies
+
+    template_doc["policies"] = {p.id: policy_entry(p) for p in load_policies()}
+    rules = {r["id"]: r for r in sarif.build(template_doc)["runs"][0]["tool"]["driver"]["rules"]}
+    tls = rules["SES-CS-002"]
+    assert tls["helpUri"] == "https://docs.aws.amazon.com/ses/latest/dg/security-protocols.html"
+    assert "AWS Security Hub SES.3" in tls["properties"]["tags"]
+    assert "[Amazon SES and security protocols](https://docs.aws.amazon.com/" in tls["help"]["markdown"]
+    assert "Also checks: AWS Security Hub SES.3" in tls["help"]["text"]
+    # an old findings.json without the policies section still gets a helpUri (the catalog entry)
+    del template_doc["policies"]
+    rule = sarif.build(template_doc)["runs"][0]["tool"]["driver"]["rules"][0]
+    assert rule["helpUri"].startswith(sarif.CATALOG_URI + "#ses-")
+
+
+def test_every_result_in_a_file_has_a_region(template_doc: dict[str, Any]) -> None:
+    row = next(r for r in template_doc["findings"] if r["status"] == "fail")
+    row["resource"]["line"] = None  # a set-level row: the whole file
+    results = sarif.build(template_doc)["runs"][0]["results"]
+    physical = [r["locations"][0]["physicalLocation"] for r in results if "physicalLocation" in r["locations"][0]]
+    assert physical and all(p["region"]["startLine"] >= 1 for p in physical)
+    moved = next(r for r in results if r["properties"]["finding_id"] == row["id"])
+    assert moved["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
+
+
+def test_messages_say_each_prefix_once(template_doc: dict[str, Any]) -> None:
+    row = {
+        "id": "SES-ID-003::ExampleDomain", "policy_id": "SES-ID-003", "status": "error",
+        "message": "could not be evaluated: the domain is Ref DomainName",
+        "resource": {"id": "ExampleDomain"},
+    }  # fmt: skip
+    assert sarif.message_text(row) == "ExampleDomain: Could not be evaluated: the domain is Ref DomainName"
+    row["message"] = "ExampleDomain: could not be evaluated: the domain is Ref DomainName"
+    assert sarif.message_text(row) == "ExampleDomain: Could not be evaluated: the domain is Ref DomainName"
+    row.update(status="fail", message="DKIM is off")
+    assert sarif.message_text(row) == "ExampleDomain: DKIM is off"
