@@ -704,6 +704,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             "api_calls": state.inventory.meta.get("api_calls"),
             "selected_rows": len(findings),
             "total_rows": len(state.findings),
+            # -k, --lf, -x, a shard: not every row ran, so the run cannot speak for the others
+            "partial": len(findings) < len(state.findings),
         },
         policies=state.policies,
     )

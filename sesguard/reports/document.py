@@ -103,6 +103,15 @@ def pass_rate(by_status: Mapping[str, int]) -> float | None:
     return None if evaluated == 0 else int(by_status.get("pass", 0)) / evaluated
 
 
+def is_partial(doc: Mapping[str, Any]) -> bool:
+    """A run of some rows only (``-k``, ``--lf``, ``-x``, a shard): it speaks for those rows alone."""
+    run = doc.get("run") or {}
+    if run.get("partial") is not None:
+        return bool(run["partial"])
+    selected, total = run.get("selected_rows"), run.get("total_rows")
+    return isinstance(selected, int) and isinstance(total, int) and selected < total
+
+
 def scope(doc: Mapping[str, Any]) -> str:
     """What a run looked at (sources, inputs, accounts): runs of one scope form one history series."""
     run = doc.get("run") or {}

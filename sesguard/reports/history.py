@@ -2,7 +2,9 @@
 
 Each line is a summary of one run: counts by status and severity, pass rate, the rates per account
 and region, and the failing row ids (for "what changed since the previous run"). Runs of one scope
-(same sources and inputs) form one series; trends and diffs are computed within it.
+(same sources and inputs) form one series; trends and diffs are computed within it. A partial run
+(``-k``, ``--lf``, ``-x``, a shard) is recorded with ``partial: true`` and left out of the trends: its
+counts are of the rows it ran, not of the estate; its diff covers only the rows it ran.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ def summarize(doc: Doc) -> Entry:
         "tool_version": run.get("tool_version"),
         "policy_set_digest": run.get("policy_set_digest"),
         "verdict": summary.get("verdict"),
+        "partial": document.is_partial(doc),
         "total": sum(by_status.values()),
         "by_status": by_status,
         "failing_by_severity": failing_by_severity,
@@ -127,15 +130,27 @@ def append(doc: Doc, report_dir: Path) -> list[Entry]:
 
 
 def series(entries: Sequence[Entry], doc: Doc) -> list[Entry]:
-    """The entries of ``doc``'s scope, oldest first, up to and including ``doc``'s run."""
+    """The complete runs of ``doc``'s scope, oldest first, up to and including ``doc``'s run.
+
+    Partial runs are left out: a ``--lf`` run of three failing rows is no 0% pass rate of the estate.
+    """
     key, run_scope = run_key(doc), document.scope(doc)
-    same = sorted((e for e in entries if e.get("scope") == run_scope), key=lambda e: str(e.get("started_at")))
+    same = sorted(
+        (e for e in entries if e.get("scope") == run_scope and not e.get("partial")),
+        key=lambda e: str(e.get("started_at")),
+    )
     keys = [e.get("key") for e in same]
-    return same[: keys.index(key) + 1] if key in keys else same
+    if key in keys:
+        return same[: keys.index(key) + 1]
+    started = str((doc.get("run") or {}).get("started_at"))
+    return [e for e in same if str(e.get("started_at")) <= started]
 
 
 def changes(entries: Sequence[Entry], doc: Doc) -> dict[str, Any]:
-    """What changed since the previous run of the same scope: new, fixed and still failing rows."""
+    """What changed since the previous complete run of the same scope: new, fixed and still failing rows.
+
+    A partial run compares only the rows it ran: a row it did not select is not "fixed".
+    """
     current = summarize(doc)
     prior = [e for e in series(entries, doc) if e.get("key") != current["key"]]
     previous = prior[-1] if prior else None
@@ -144,6 +159,8 @@ def changes(entries: Sequence[Entry], doc: Doc) -> dict[str, Any]:
     before: dict[str, str] = previous.get("failing") or {}
     now: dict[str, str] = current["failing"]
     status = {str(r.get("id")): str(r.get("status")) for r in doc.get("findings") or []}
+    if current["partial"]:
+        before = {i: s for i, s in before.items() if i in status}
 
     def order(ids: set[str], severities: Mapping[str, str]) -> list[str]:
         return sorted(ids, key=lambda i: (document.severity_rank(severities.get(i, "")), i))

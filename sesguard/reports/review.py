@@ -386,25 +386,52 @@ def _draft(case: Case, run: _Run) -> str:
     return _draft_reputation(case, run)
 
 
+def covered(doc: Doc) -> set[str]:
+    """The draft file names ``doc`` can speak for: those of the accounts and regions it read in full.
+
+    A complete live run speaks for the reputation draft of each account and region it read and
+    the vulnerable-site draft of each account; a partial run (``-k``, ``--lf``, a shard) or a
+    template run speaks for none: it neither rewrites nor removes a draft it did not re-evaluate.
+    """
+    if document.is_partial(doc):
+        return set()
+    names = set()
+    for rate in doc.get("rates") or []:
+        account = str(rate.get("account"))
+        names.add(Case("reputation", account, str(rate.get("region")), ()).filename)
+        names.add(Case("vulnerable-site", account, None, ()).filename)
+    return names
+
+
 def write(doc: Doc, report_dir: Path) -> Path:
     """Write one draft per case and an index into ``report_dir/review/``; return the index.
 
-    Drafts of earlier runs that no longer apply are removed, so the folder always matches the run.
+    Drafts that no longer apply are removed when this run can speak for them (see :func:`covered`);
+    drafts of accounts and regions it did not read in full are kept and listed as earlier ones.
     """
     document.check(doc)
     folder = report_dir / DIRNAME
     run = _Run.of(doc, history.read(report_dir), load_investigations(report_dir))
-    found = cases(doc)
+    found = cases(doc) if not document.is_partial(doc) else []
+    speaks_for = covered(doc)
     written = {INDEX}
     for case in found:
         write_text_atomic(_draft(case, run), folder / case.filename)
         written.add(case.filename)
+    kept = []
     if folder.is_dir():
-        for stale in folder.glob("*.md"):
-            if stale.name not in written:
-                stale.unlink()
+        for draft_file in sorted(folder.glob("*.md")):
+            if draft_file.name in written:
+                continue
+            if draft_file.name in speaks_for:
+                draft_file.unlink()
+            else:
+                kept.append(draft_file.name)
+    index = folder / INDEX
+    if not found and not speaks_for and index.exists():
+        return index  # nothing this run can say about the drafts: leave the index as it is
     lines = ["# Review response drafts", ""]
-    if not found:
+    if not found and not kept:
         lines.append(
             "No response needed: every account and region is HEALTHY and below the review "
             "thresholds, and no credential finding fails at high or critical severity."
@@ -414,4 +441,5 @@ def write(doc: Doc, report_dir: Path) -> Path:
         f"({', '.join(c.reasons)})"
         for c in found
     ]
-    return write_text_atomic("\n".join(lines) + "\n", folder / INDEX)
+    lines += [f"- [{name}]({name}): from an earlier run (this run did not read its account or region)" for name in kept]
+    return write_text_atomic("\n".join(lines) + "\n", index)
