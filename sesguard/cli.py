@@ -72,7 +72,7 @@ SCAN_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
 )
 COMMON_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
     ("--report-dir", "DIR", f"where findings.json and the reports go (default {DEFAULT_REPORT_DIR}/)"),
-    ("--report-format", "FMT,FMT", "json, sarif, junit, markdown, html, review, or all (default json,html)"),
+    ("--report-format", "FMT,FMT", "json, sarif, junit, markdown, html, review, asff, ocsf, or all (default json,html)"),
     ("--config", "FILE", "settings file (default ./sesguard.yaml or [tool.sesguard] in ./pyproject.toml)"),
     (
         "--fail-on",
@@ -80,6 +80,9 @@ COMMON_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
         "lowest severity whose failures fail the run: info, low, medium, high, critical",
     ),
     ("--policies", "DIR", "another policy folder (default: the shipped policies)"),
+    ("--baseline", "FILE", "waive the rows recorded by --create-baseline: fail only on new findings"),
+    ("--create-baseline", "FILE", "record the rows that fail now in FILE (for later --baseline FILE)"),
+    ("--soft-fail", None, "report everything but exit 0 when rows fail (usage errors still exit 4)"),
 )
 
 
@@ -91,8 +94,16 @@ def _add(parser: argparse.ArgumentParser, options: Sequence[tuple[str, str | Non
             parser.add_argument(flag, action="store_true", help=text)
 
 
+OUTPUT_FORMATS = ("json", "sarif", "junit", "markdown", "asff", "ocsf")
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     _add(parser, COMMON_OPTIONS)
+    parser.add_argument(
+        "-o", "--output", choices=OUTPUT_FORMATS, metavar="FMT",
+        help=f"print this report to standard output ({', '.join(OUTPUT_FORMATS)}); pytest's own "
+        "output goes to standard error, the reports are still written to --report-dir",
+    )  # fmt: skip
     parser.add_argument(
         "--waivers", action="append", default=[], metavar="FILE", help="waiver file (repeatable)"
     )
@@ -124,13 +135,42 @@ def pytest_command(source_args: Sequence[str], args: argparse.Namespace, extra: 
     ]  # fmt: skip
 
 
-def run_pytest(command: Sequence[str], env: dict[str, str] | None = None) -> int:
-    """Run pytest in a child process; its exit code (128 + signal when it was killed)."""
+def run_pytest(command: Sequence[str], env: dict[str, str] | None = None, to_stderr: bool = False) -> int:
+    """Run pytest in a child process; its exit code (128 + signal when it was killed).
+
+    ``to_stderr``: the child's standard output goes to our standard error (``--output``).
+    """
     try:
-        code = subprocess.call(list(command), env=env)
+        code = subprocess.call(list(command), env=env, stdout=sys.stderr if to_stderr else None)
     except KeyboardInterrupt:
         return 130
     return 128 - code if code < 0 else code
+
+
+def run_and_print(command: Sequence[str], args: argparse.Namespace, env: dict[str, str] | None = None) -> int:
+    """Run pytest; with ``--output FMT`` print that report of the run to standard output."""
+    fmt = getattr(args, "output", None)
+    code = run_pytest(command, env, to_stderr=bool(fmt))
+    if fmt and code in (0, 1):
+        text = render_output(Path(args.report_dir or DEFAULT_REPORT_DIR), fmt)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+    return code
+
+
+def render_output(report_dir: Path, fmt: str) -> str:
+    """The ``fmt`` report of the findings.json in ``report_dir``, as text."""
+    import tempfile
+
+    from sesguard.findings_doc import FINDINGS_FILE
+    from sesguard.reports import REPORT_WRITERS
+    from sesguard.reports.document import load
+
+    if fmt == "json":
+        return (report_dir / FINDINGS_FILE).read_text(encoding="utf-8")
+    doc = load(report_dir / FINDINGS_FILE)
+    with tempfile.TemporaryDirectory(prefix="sesguard-output-") as scratch:
+        return REPORT_WRITERS[fmt](doc, Path(scratch)).read_text(encoding="utf-8")
 
 
 # --- commands ---------------------------------------------------------------------------------------
@@ -141,7 +181,7 @@ def cmd_scan(args: argparse.Namespace, extra: list[str]) -> int:
     source = (
         ["--inventory", *args.inventory] if args.inventory else ["--aws", *_passthrough(args, SCAN_OPTIONS)]
     )
-    return run_pytest(pytest_command(source, args, extra))
+    return run_and_print(pytest_command(source, args, extra), args)
 
 
 def cmd_merge(args: argparse.Namespace, extra: list[str]) -> int:
@@ -159,7 +199,7 @@ def cmd_iac(args: argparse.Namespace, extra: list[str]) -> int:
         if not paths:
             print(f"sesguard: none of the {len(args.paths)} file(s) is a template; nothing to check")
             return 0
-    return run_pytest(pytest_command(["--templates", *paths], args, extra))
+    return run_and_print(pytest_command(["--templates", *paths], args, extra), args)
 
 
 def cmd_report(args: argparse.Namespace, extra: list[str]) -> int:
@@ -304,7 +344,7 @@ def cmd_demo(args: argparse.Namespace, extra: list[str]) -> int:
             endpoint.env(info.regions[0]), info.auditor_access_key_id, info.auditor_secret_access_key
         )
         command = pytest_command(["--aws", "--regions", ",".join(info.regions)], args, extra)
-        return run_pytest(command, env)
+        return run_and_print(command, args, env)
 
 
 # --- parser -----------------------------------------------------------------------------------------
@@ -375,7 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--report-dir", default=DEFAULT_REPORT_DIR, metavar="DIR",
                         help=f"the report folder (default {DEFAULT_REPORT_DIR}/)")  # fmt: skip
     report.add_argument("--report-format", default="html", metavar="FMT,FMT",
-                        help="json, sarif, junit, markdown, html, review, or 'all' (default html)")  # fmt: skip
+                        help="json, sarif, junit, markdown, html, review, asff, ocsf, or all (default html)")  # fmt: skip
     report.set_defaults(handler=cmd_report)
 
     pol = sub.add_parser(

@@ -62,16 +62,17 @@ class Waiver:
     policy: str
     resource: str
     reason: str
-    expires: date
+    expires: date | None  # None: inline suppressions and baseline entries do not expire
     origin: str
     owner: str | None = None
+    kind: str = "waiver"  # waiver (config or waiver file) | inline (in a template) | baseline
 
     @property
     def row_id(self) -> str:
         return f"{self.policy}::{self.resource}"
 
     def expired(self, today: date) -> bool:
-        return today > self.expires
+        return self.expires is not None and today > self.expires
 
 
 @dataclass

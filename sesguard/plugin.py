@@ -20,7 +20,7 @@ from typing import Any, Final
 import pytest
 
 from sesguard import __version__
-from sesguard.config import ConfigError, Settings, find_config, load_settings
+from sesguard.config import ConfigError, Settings, Waiver, find_config, load_settings
 from sesguard.engine import Finding
 from sesguard.model import Inventory
 from sesguard.policies import (
@@ -54,6 +54,7 @@ class RunState:
     inventory: Inventory | None = None
     snapshot: Inventory | None = None
     findings: list[Finding] = field(default_factory=list)
+    baseline: list[Waiver] = field(default_factory=list)
     waiver_states: list[WaiverState] = field(default_factory=list)
     outcomes: dict[str, str] = field(default_factory=dict)
     live_snapshot: Path | None = None  # the live inventory handed to pytest-xdist workers
@@ -189,6 +190,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Lowest severity whose failures fail the run (default: low; info never fails).",
     )
     group.addoption(
+        "--baseline",
+        default=None,
+        metavar="FILE",
+        help="Waive the rows that failed when FILE was created (--create-baseline): fail only on new findings.",
+    )
+    group.addoption(
+        "--create-baseline",
+        default=None,
+        metavar="FILE",
+        help="Record the rows that fail now in FILE, for later runs with --baseline FILE.",
+    )
+    group.addoption(
+        "--soft-fail",
+        action="store_true",
+        default=False,
+        help="Report everything, but exit 0 when rows fail (usage errors still exit 4).",
+    )
+    group.addoption(
         "--report-dir",
         default=DEFAULT_REPORT_DIR,
         metavar="DIR",
@@ -198,7 +217,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--report-format",
         default=None,
         metavar="FMT,FMT",
-        help="Report formats: json, sarif, junit, markdown, html, review, or all (default: json,html); "
+        help="Report formats: json, sarif, junit, markdown, html, review, asff, ocsf, or all (default: json,html); "
         "findings.json is always written.",
     )
 
@@ -253,6 +272,7 @@ def pytest_configure(config: pytest.Config) -> None:
         settings = load_settings(
             config_path, [Path(p) for p in config.getoption("waivers")], policies, config.getoption("fail_on")
         )
+        baseline = _read_baseline(config)
     except (PolicyError, ConfigError) as exc:
         raise pytest.UsageError(str(exc)) from None
     _report_formats(config)
@@ -278,6 +298,7 @@ def pytest_configure(config: pytest.Config) -> None:
         inputs=inputs,
         started_at=_now(),
         snapshot=snapshot,
+        baseline=baseline,
     )
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     config.pluginmanager.register(RowOutcomes(config.stash[STATE_KEY].outcomes, reporter), "sesguard-row-outcomes")
@@ -318,6 +339,13 @@ def _given(config: pytest.Config, *flags: str) -> bool:
         for arg in args
         for flag in flags
     )
+
+
+def _read_baseline(config: pytest.Config) -> list[Waiver]:
+    from sesguard.baseline import read
+
+    path = config.getoption("baseline")
+    return read(Path(path)) if path else []
 
 
 def _is_test_path(value: str) -> bool:
@@ -509,6 +537,7 @@ def _collect_live(config: pytest.Config) -> Inventory:
 
 
 def _evaluate(config: pytest.Config, state: RunState) -> None:
+    from sesguard import suppressions
     from sesguard.derive import derive
     from sesguard.engine import build_findings
     from sesguard.verdicts import apply_settings
@@ -516,7 +545,11 @@ def _evaluate(config: pytest.Config, state: RunState) -> None:
     inventory = _collect(config, state)
     derive(inventory)
     findings = build_findings(state.policies, inventory, state.settings.params_for(state.policies))
-    state.findings, state.waiver_states = apply_settings(findings, state.settings, date.today())
+    files = {(f.resource.location.file, f.resource.source) for f in findings if f.resource.location.file}
+    inline = suppressions.as_waivers(suppressions.in_files(files), findings)
+    state.findings, state.waiver_states = apply_settings(
+        findings, state.settings, date.today(), [*inline, *state.baseline]
+    )
     state.inventory = inventory
 
 
@@ -597,9 +630,9 @@ def check_finding(finding: Finding) -> None:
     if finding.status == "skip":
         pytest.skip(finding.message)
     if finding.status == "waived" and finding.waiver:
-        pytest.xfail(
-            f"waived until {finding.waiver['expires']}: {finding.waiver['reason']} ({finding.message})"
-        )
+        waiver = finding.waiver
+        until = f"until {waiver['expires']}" if waiver.get("expires") else f"by {waiver.get('origin')}"
+        pytest.xfail(f"waived {until}: {waiver['reason']} ({finding.message})")
     if finding.status == "fail" and finding.below_threshold:
         pytest.xfail(f"{finding.severity} is below fail-on: {finding.message}")
     pytest.fail(describe(finding), pytrace=False)
@@ -715,8 +748,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from sesguard.reports import write_reports
 
     written.extend(write_reports(document, report_dir, others))
+    baseline_out = config.getoption("create_baseline")
+    if baseline_out:
+        from sesguard.baseline import write as write_baseline
+
+        count = write_baseline(state.findings, Path(baseline_out), state.started_at)
+        written.append(Path(baseline_out))
+        config.stash[BASELINE_KEY] = f"baseline: {baseline_out} records {count} failing row(s)"
     config.stash[WRITTEN_KEY] = [str(p) for p in written]
     config.stash[DOCUMENT_KEY] = document
+    if config.getoption("soft_fail") and session.exitstatus == pytest.ExitCode.TESTS_FAILED:
+        session.exitstatus = pytest.ExitCode.OK
+        config.stash[SOFT_FAIL_KEY] = True
 
 
 def _forget_passed_setups(config: pytest.Config) -> None:
@@ -738,6 +781,8 @@ def failing_lines(findings: list[Finding], outcomes: dict[str, str]) -> list[str
 
 
 WRITTEN_KEY: Final = pytest.StashKey[list[str]]()
+BASELINE_KEY: Final = pytest.StashKey[str]()
+SOFT_FAIL_KEY: Final = pytest.StashKey[bool]()
 DOCUMENT_KEY: Final = pytest.StashKey[dict[str, Any]]()
 
 
@@ -754,19 +799,39 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         for line in failing_lines(state.findings, state.outcomes):
             tr.write_line(line)
     counts = ", ".join(f"{n} {s}" for s, n in summary["by_status"].items() if n)
-    tr.write_line(f"verdict: {summary['verdict']} ({counts or 'no rows'})")
+    soft = " (--soft-fail: exit code 0)" if config.stash.get(SOFT_FAIL_KEY, False) else ""
+    tr.write_line(f"verdict: {summary['verdict']} ({counts or 'no rows'}){soft}")
     for severity, by_status in summary["by_severity"].items():
         failing = by_status["fail"] + by_status["error"]
         if failing:
             tr.write_line(f"  {severity}: {by_status['fail']} fail, {by_status['error']} error")
+    baseline_states: dict[str, int] = {}
     for waiver in document["waivers"]:
         notice = waiver_notice(waiver)
         if notice is not None:
             tr.write_line(f"  {safe(notice, limit=2000)}")
     for waiver in document["waivers"]:
+        kind = waiver.get("kind", "waiver")
+        if kind == "baseline":
+            baseline_states[waiver["state"]] = baseline_states.get(waiver["state"], 0) + 1
+            continue
+        name = "suppression" if kind == "inline" else "waiver"
         if waiver["state"] in ("stale", "expired", "unused"):
             tr.write_line(
-                f"  {waiver['state']} waiver: {waiver['policy_id']}::{waiver['resource']} ({waiver['origin']})"
+                f"  {waiver['state']} {name}: {waiver['policy_id']}::{waiver['resource']} ({waiver['origin']})"
             )
+        elif waiver["state"] == "invalid":
+            tr.write_line(
+                f"  invalid {name}: {waiver['policy_id']}::{waiver['resource']} ({waiver['origin']}): "
+                "a reason is required; it suppresses nothing"
+            )
+    if baseline_states:
+        tr.write_line(
+            "  baseline: "
+            + ", ".join(f"{n} {state}" for state, n in sorted(baseline_states.items()))
+            + " (stale/unused entries no longer fail: --create-baseline again to drop them)"
+        )
+    if config.stash.get(BASELINE_KEY, None):
+        tr.write_line(config.stash[BASELINE_KEY])
     for path in config.stash.get(WRITTEN_KEY, []):
         tr.write_line(f"report: {path}")

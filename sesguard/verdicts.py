@@ -17,7 +17,7 @@ class WaiverState:
     """What happened to one waiver in this run."""
 
     waiver: Waiver
-    state: str  # active | expired | stale | unused
+    state: str  # active | expired | stale | unused | invalid (an inline suppression without a reason)
     renamed_to: str | None = None  # the row it matched by that row's former id (update the waiver)
     candidates: tuple[str, ...] = ()  # rows that all had this former id: the waiver matches none
 
@@ -26,9 +26,10 @@ class WaiverState:
             "policy_id": self.waiver.policy,
             "resource": self.waiver.resource,
             "reason": self.waiver.reason,
-            "expires": self.waiver.expires.isoformat(),
+            "expires": self.waiver.expires.isoformat() if self.waiver.expires else None,
             "owner": self.waiver.owner,
             "origin": self.waiver.origin,
+            "kind": self.waiver.kind,
             "state": self.state,
         }
         if self.renamed_to is not None:
@@ -86,10 +87,17 @@ def fails_build(finding: Finding) -> bool:
 
 
 def apply_settings(
-    findings: Sequence[Finding], settings: Settings, today: date
+    findings: Sequence[Finding], settings: Settings, today: date, extra: Sequence[Waiver] = ()
 ) -> tuple[list[Finding], list[WaiverState]]:
-    """Mark waived rows and rows below the fail threshold; report each waiver's state."""
-    by_row = {w.row_id: w for w in settings.waivers}
+    """Mark waived rows and rows below the fail threshold; report each waiver's state.
+
+    ``extra`` are inline suppressions and baseline entries: a waiver of the config wins over them;
+    one without a reason waives nothing (``invalid``); a baseline entry never hides an ``error``.
+    """
+    by_row: dict[str, Waiver] = {}
+    for candidate in [*settings.waivers, *extra]:
+        if candidate.reason.strip():
+            by_row.setdefault(candidate.row_id, candidate)
     by_former_id, ambiguous = _by_former_ids(findings, settings.waivers)
     renamed: dict[str, str] = {}
     used: dict[str, str] = {}
@@ -102,15 +110,18 @@ def apply_settings(
             renamed[waiver.row_id] = finding.id
         if finding.status == "fail" and SEVERITY_RANK.get(finding.severity, 0) < threshold:
             finding = replace(finding, below_threshold=True)
+        if waiver is not None and waiver.kind == "baseline" and finding.status == "error":
+            waiver = None
         if waiver is not None:
-            info = {"reason": waiver.reason, "expires": waiver.expires.isoformat(), "origin": waiver.origin}
+            expires = waiver.expires.isoformat() if waiver.expires else None
+            info = {"reason": waiver.reason, "expires": expires, "origin": waiver.origin, "kind": waiver.kind}
             if finding.status in ("fail", "error"):
                 if waiver.expired(today):
                     used[waiver.row_id] = "expired"
                     finding = replace(
                         finding,
                         waiver={**info, "state": "expired"},
-                        message=f"{finding.message} (waiver expired on {waiver.expires.isoformat()})",
+                        message=f"{finding.message} (waiver expired on {expires})",
                     )
                 else:
                     used[waiver.row_id] = "active"
@@ -126,8 +137,11 @@ def apply_settings(
         result.append(finding)
     states = [
         WaiverState(
-            w, used.get(w.row_id, "unused"), renamed.get(w.row_id), ambiguous.get(w.row_id, ())
+            w,
+            used.get(w.row_id, "unused") if w.reason.strip() else "invalid",
+            renamed.get(w.row_id),
+            ambiguous.get(w.row_id, ()),
         )
-        for w in settings.waivers
+        for w in [*settings.waivers, *extra]
     ]
     return result, states

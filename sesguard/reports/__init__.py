@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sesguard.reports import history, html, junit, markdown, review, sarif
+from sesguard.reports import asff, history, html, junit, markdown, ocsf, review, sarif
 
 Writer = Callable[[dict[str, Any], Path], Path]
 
@@ -20,6 +20,8 @@ REPORT_WRITERS: dict[str, Writer] = {
     "markdown": markdown.write,
     "html": html.write,
     "review": review.write,
+    "asff": asff.write,
+    "ocsf": ocsf.write,
 }
 REPORT_FORMATS: tuple[str, ...] = ("json", *REPORT_WRITERS)
 DEFAULT_REPORT_FORMATS: tuple[str, ...] = ("json", "html")

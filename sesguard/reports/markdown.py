@@ -119,7 +119,7 @@ def _remediation(remediation: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _failing(rows: Sequence[Row], limit: int) -> list[str]:
+def _failing(rows: Sequence[Row], limit: int, policies: Mapping[str, Any] | None = None) -> list[str]:
     grouped: dict[str, list[Row]] = {}
     for row in document.failing(rows):
         grouped.setdefault(str(row["policy_id"]), []).append(row)
@@ -133,6 +133,9 @@ def _failing(rows: Sequence[Row], limit: int) -> list[str]:
             f"{cell(first.get('title'))} ({len(mine)})",
             "",
         ]
+        mapped = document.compliance_labels((policies or {}).get(pid))
+        if mapped:
+            lines += [f"Also checks: {cell('; '.join(mapped))}", ""]
         if limit:
             lines += ["| resource | where | status | message |", "|---|---|---|---|"]
             for r in mine[:limit]:
@@ -191,7 +194,7 @@ def render(doc: Doc, entries: Sequence[history.Entry] = ()) -> str:
             + _counts(rows)
             + _rates(doc)
             + _changes(doc, entries, limit)
-            + _failing(rows, limit)
+            + _failing(rows, limit, doc.get("policies"))
             + _waivers(doc)
             + _review(doc)
         )
