@@ -10,7 +10,7 @@ the snapshot to the workers, gathers every row's outcome and writes the reports.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -358,27 +358,43 @@ def _is_test_path(value: str) -> bool:
     return (path / "conftest.py").is_file() or any(path.glob("test_*.py")) or any(path.glob("*_test.py"))
 
 
+def _trailing_template_values(args: Sequence[str]) -> set[str]:
+    """The values after the first of each ``--templates`` run on the command line (argparse took them)."""
+    trailing: set[str] = set()
+    position = -1  # the index of the current value after --templates; -1: not in a --templates run
+    for arg in args:
+        if arg == "--templates":
+            position = 0
+        elif arg.startswith("--templates="):
+            position = 1
+        elif arg.startswith("-"):
+            position = -1
+        elif position >= 0:
+            if position > 0:
+                trailing.add(arg)
+            position += 1
+    return trailing
+
+
 def _reclaim_test_paths(config: pytest.Config) -> None:
     """``pytest --templates t.yaml checks/``: ``--templates`` took ``checks/``; give it back to pytest.
 
     ``--templates`` takes several paths, so argparse hands it the positional test paths that follow
-    it. A path that pytest would collect (a ``.py`` file, a folder of tests) is never a template set:
-    it goes back to the paths pytest collects, in place of the default ``testpaths``.
+    it, and pytest, left without paths, collects its ``testpaths``. When no test path reached pytest,
+    a value after the first of a ``--templates`` run that pytest would collect (a ``.py`` file, a
+    node id, a folder of tests) goes back to pytest's paths. The first value after ``--templates``
+    is always a template path (``--templates .`` in a project with a conftest.py stays one).
     """
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        return
     templates: list[str] = config.option.templates
-    tests = [t for t in templates if _is_test_path(t)]
+    trailing = _trailing_template_values(config.invocation_params.args)
+    tests = [t for t in templates if t in trailing and _is_test_path(t)]
     if not tests:
         return
     config.option.templates = [t for t in templates if t not in tests]
-    if not config.option.templates:
-        raise pytest.UsageError(
-            f"--templates: {', '.join(tests)} is a test path, not a template set: name the templates"
-        )
-    if config.args_source == pytest.Config.ArgsSource.ARGS:
-        config.args = [*config.args, *tests]
-    else:
-        config.args = tests
-        config.args_source = pytest.Config.ArgsSource.ARGS
+    config.args = tests
+    config.args_source = pytest.Config.ArgsSource.ARGS
 
 
 def _check_template_paths(config: pytest.Config) -> None:

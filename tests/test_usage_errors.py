@@ -92,10 +92,24 @@ def test_test_paths_after_templates_go_to_pytest_not_to_the_template_sets(pytest
     assert "test_own" not in result.stdout.str()
 
 
-def test_only_a_test_path_after_templates_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    result = run_checks(pytester, "--templates", str(CHECKS))
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--templates: *checks is a test path, not a template set*"])
+def test_the_first_path_after_templates_is_always_a_template_set(pytester: pytest.Pytester) -> None:
+    """``--templates .`` in a project with a conftest.py reads the project's templates."""
+    pytester.makeconftest("")
+    template(pytester)
+    out = pytester.path / "out"
+    result = run_checks(pytester, str(CHECKS), "--templates", ".", "--report-dir", str(out))
+    assert result.ret == 0, result.stdout.str()[-2000:]
+    doc = json.loads((out / "findings.json").read_text())
+    assert doc["run"]["inputs"] == ["."]
+    assert any(row["resource"].get("file", "").endswith("t.yaml") for row in doc["findings"] if row["resource"].get("file"))
+
+
+def test_trailing_template_values() -> None:
+    from sesguard.plugin import _trailing_template_values
+
+    assert _trailing_template_values(["--templates", "a.yaml", "checks/", "-k", "x", "tests/"]) == {"checks/"}
+    assert _trailing_template_values(["checks/", "--templates=a.yaml", "b/", "--aws"]) == {"b/"}
+    assert _trailing_template_values(["--templates", "."]) == set()
 
 
 def test_sarif_alone_still_writes_findings_json_and_all_is_every_format(pytester: pytest.Pytester) -> None:
