@@ -41,6 +41,21 @@ def _row(row: dict[str, Any]) -> list[Any]:
     ]
 
 
+def _policies(doc: Doc, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per policy: title, severity, remediation, and its compliance mappings and references."""
+    meta = doc.get("policies") or {}
+    out = document.policies(rows)
+    for pid, info in out.items():
+        extra = meta.get(pid) or {}
+        info["compliance"] = document.compliance_labels(extra)
+        info["references"] = [
+            {"title": str(r.get("title") or r.get("url")), "url": str(r["url"])}
+            for r in extra.get("references") or []
+            if str(r.get("url", "")).startswith("https://")
+        ]
+    return out
+
+
 def view(doc: Doc, entries: list[history.Entry]) -> dict[str, Any]:
     """The data the page draws: the run, compact rows, policies, waivers, rates, history and changes."""
     rows = doc.get("findings") or []
@@ -50,7 +65,7 @@ def view(doc: Doc, entries: list[history.Entry]) -> dict[str, Any]:
         "summary": doc.get("summary") or {},
         "columns": list(COLUMNS),
         "rows": [_row(r) for r in rows],
-        "policies": document.policies(rows),
+        "policies": _policies(doc, rows),
         "waivers": doc.get("waivers") or [],
         "rates": doc.get("rates") or [],
         "history": [{k: e.get(k) for k in trend_keys} for e in history.series(entries, doc)],

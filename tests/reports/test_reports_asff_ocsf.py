@@ -115,3 +115,11 @@ def test_the_markdown_report_shows_the_compliance_mapping(live: dict[str, Any]) 
 
     text = markdown.render(live)
     assert "Also checks: AWS Security Hub IAM.3; AWS Config managed rule access-keys-rotated" in text
+
+
+def test_the_html_report_carries_the_compliance_mapping(live: dict[str, Any]) -> None:
+    from sesguard.reports import html
+
+    data = html.view(live, [])
+    assert data["policies"]["SES-IAM-004"]["compliance"][0] == "AWS Security Hub IAM.3"
+    assert data["policies"]["SES-IAM-004"]["references"][0]["url"].startswith("https://docs.aws.amazon.com/")

@@ -23,7 +23,7 @@ def commands(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The pytest command lines the CLI would run (nothing runs)."""
     ran: list[list[str]] = []
 
-    def fake(command: list[str], env: dict[str, str] | None = None) -> int:
+    def fake(command: list[str], env: dict[str, str] | None = None, to_stderr: bool = False) -> int:
         ran.append(list(command))
         return 7
 

@@ -18,7 +18,7 @@ from sesguard.reports import (
 
 
 def test_format_names() -> None:
-    assert REPORT_FORMATS == ("json", "sarif", "junit", "markdown", "html", "review")
+    assert REPORT_FORMATS == ("json", "sarif", "junit", "markdown", "html", "review", "asff", "ocsf")
     assert DEFAULT_REPORT_FORMATS == ("json", "html")
     assert set(REPORT_WRITERS) == set(REPORT_FORMATS) - {"json"}
     assert parse_formats("sarif, HTML,sarif") == ("sarif", "html")
@@ -37,6 +37,8 @@ def test_every_format(live_doc: dict[str, Any], tmp_path: Path) -> None:
         "report.md",
         "report.html",
         "review/index.md",
+        "findings.asff.json",
+        "findings.ocsf.json",
     ]
     assert all(p.is_file() and p.stat().st_size > 0 for p in written)
     assert not list(tmp_path.rglob("*.tmp"))  # temporary files of the atomic writes are gone

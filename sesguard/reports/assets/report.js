@@ -408,19 +408,28 @@
       Object.keys(labels).forEach(function (k) {
         if (rem[k]) { html += "<div><strong>" + labels[k] + "</strong><pre>" + esc(rem[k]) + "</pre></div>"; }
       });
+      if ((p.compliance || []).length) {
+        html += "<p class=\"compliance\"><strong>Also checks</strong> " + esc(p.compliance.join("; ")) + "</p>";
+      }
+      if ((p.references || []).length) {
+        html += "<p class=\"references\"><strong>References</strong> " + p.references.map(function (ref) {
+          return esc(ref.title) + " <code>" + esc(ref.url) + "</code>";
+        }).join(" · ") + "</p>";
+      }
       box.appendChild(el("div", { "class": "policy-fix", id: "fix-" + id })).innerHTML = html;
     });
   }
   function waivers() {
     if (!data.waivers.length) { return; }
     $("waivers-section").hidden = false;
-    var notes = { expired: "expired: no longer waives", stale: "stale: the resource passes now, remove it", unused: "matches no row" };
+    var notes = { expired: "expired: no longer waives", stale: "stale: the resource passes now, remove it", unused: "matches no row",
+      invalid: "no reason: suppresses nothing" };
     var html = "<table><thead><tr><th>Policy</th><th>Resource</th><th>State</th><th>Expires</th><th>Reason</th></tr></thead><tbody>";
     data.waivers.forEach(function (w) {
-      var flag = w.state === "expired" || w.state === "stale";
+      var flag = w.state === "expired" || w.state === "stale" || w.state === "invalid";
       html += "<tr><td>" + esc(w.policy_id) + "</td><td><code>" + esc(w.resource) + "</code></td><td" +
         (flag ? " class=\"flag\"" : "") + ">" + esc(notes[w.state] || w.state) + "</td><td>" + esc(w.expires || "never") +
-        "</td><td>" + esc(w.reason) + "</td></tr>";
+        "</td><td>" + esc(w.reason) + (w.kind && w.kind !== "waiver" ? " <span class=\"muted\">(" + esc(w.kind) + ": " + esc(w.origin) + ")</span>" : "") + "</td></tr>";
     });
     $("waivers").innerHTML = html + "</tbody></table>";
   }
