@@ -6,10 +6,10 @@
 # Writes findings.json, report.html and the history to /reports (mount it to keep the history).
 FROM python:3.12-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md conftest.py ./
-COPY sesguard ./sesguard
+COPY pyproject.toml README.md ./
+# sesguard/data/policies links to policies/: both are needed for the wheel
 COPY policies ./policies
-COPY checks ./checks
+COPY sesguard ./sesguard
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels . \
     && pip download --no-cache-dir --dest /wheels /wheels/sesguard-*.whl
 
