@@ -97,23 +97,23 @@ def test_suppressed_rows_are_waived_with_file_and_line_and_problems_are_reported
     (pytester.path / "main.tf").write_text(TF)
     result, doc = _run(pytester, "--templates", "m.yaml", "main.tf")
     rows = {r["id"]: r for r in doc["findings"]}
-    cs = rows["SES-CS-001::MarketingSet"]
+    cs = rows["SES-CS-001::m.yaml:MarketingSet"]
     assert cs["status"] == "waived" and cs["waiver"]["kind"] == "inline"
     assert cs["waiver"]["origin"].startswith("m.yaml:") and "TICKET-9" in cs["waiver"]["reason"]
     assert rows["SES-IAM-010::m.yaml"]["status"] == "waived"  # template-level Metadata: the file's set rows
-    assert rows["SES-CS-002::aws_sesv2_configuration_set.main"]["status"] == "waived"
-    assert rows["SES-CS-001::aws_sesv2_configuration_set.main"]["status"] == "waived"
-    assert rows["SES-CS-001::aws_sesv2_configuration_set.other"]["status"] == "fail"
+    assert rows["SES-CS-002::main.tf:aws_sesv2_configuration_set.main"]["status"] == "waived"
+    assert rows["SES-CS-001::main.tf:aws_sesv2_configuration_set.main"]["status"] == "waived"
+    assert rows["SES-CS-001::main.tf:aws_sesv2_configuration_set.other"]["status"] == "fail"
     # no reason: suppresses nothing, and says so
-    assert rows["SES-CS-002::MarketingSet"]["status"] in ("fail", "error")
+    assert rows["SES-CS-002::m.yaml:MarketingSet"]["status"] in ("fail", "error")
     states = {(w["policy_id"], w["resource"]): w["state"] for w in doc["waivers"]}
-    assert states[("SES-CS-002", "MarketingSet")] == "invalid"
+    assert states[("SES-CS-002", "m.yaml:MarketingSet")] == "invalid"
     assert states[("SES-ID-003", "MarketingSet")] == "unused"
     result.stdout.fnmatch_lines(
         [
-            "*invalid suppression: SES-CS-002::MarketingSet (m.yaml:*): a reason is required; it suppresses nothing",
+            "*invalid suppression: SES-CS-002::m.yaml:MarketingSet (m.yaml:*): a reason is required; it suppresses nothing",
             "*unused suppression: SES-ID-003::MarketingSet (m.yaml:*",
-            "XFAIL*SES-CS-001::MarketingSet* - waived by m.yaml:* (inline): events go to the shared pipeline*",
+            "XFAIL*SES-CS-001::m.yaml:MarketingSet* - waived by m.yaml:* (inline): events go to the shared pipeline*",
         ]
     )
 
@@ -138,7 +138,7 @@ def test_baseline_fails_only_new_findings(pytester: pytest.Pytester) -> None:
     (pytester.path / "m.yaml").write_text(text)
     result, doc = _run(pytester, "--templates", "m.yaml", "--baseline", "base.json")
     assert result.ret == 1
-    assert {r["id"] for r in doc["findings"] if r["status"] == "fail" and r["id"].endswith("::NewSet")}
+    assert {r["id"] for r in doc["findings"] if r["status"] == "fail" and r["id"].endswith(":NewSet")}
 
 
 def test_a_bad_baseline_is_a_usage_error(pytester: pytest.Pytester) -> None:

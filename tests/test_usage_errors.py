@@ -55,13 +55,13 @@ def test_a_valid_waiver_date_still_waives(pytester: pytest.Pytester) -> None:
     path = pytester.path / "m.yaml"
     shutil.copyfile(EXAMPLES / "marketing-mail.yaml", path)
     (pytester.path / "sesguard.yaml").write_text(
-        "waivers:\n  - {policy: SES-CS-001, resource: MarketingSet, reason: ticket 12, expires: 2999-01-31}\n"
+        "waivers:\n  - {policy: SES-CS-001, resource: m.yaml:MarketingSet, reason: ticket 12, expires: 2999-01-31}\n"
     )
     out = pytester.path / "out"
     run_checks(pytester, str(CHECKS), "--templates", str(path), "--report-dir", str(out))
     rows = {r["id"]: r for r in json.loads((out / "findings.json").read_text())["findings"]}
-    assert rows["SES-CS-001::MarketingSet"]["status"] == "waived"
-    assert rows["SES-CS-001::MarketingSet"]["waiver"]["expires"] == "2999-01-31"
+    assert rows["SES-CS-001::m.yaml:MarketingSet"]["status"] == "waived"
+    assert rows["SES-CS-001::m.yaml:MarketingSet"]["waiver"]["expires"] == "2999-01-31"
 
 
 def test_a_missing_template_path_is_a_usage_error(pytester: pytest.Pytester) -> None:
