@@ -101,9 +101,9 @@ def test_suppressed_rows_are_waived_with_file_and_line_and_problems_are_reported
     assert cs["status"] == "waived" and cs["waiver"]["kind"] == "inline"
     assert cs["waiver"]["origin"].startswith("m.yaml:") and "TICKET-9" in cs["waiver"]["reason"]
     assert rows["SES-IAM-010::m.yaml"]["status"] == "waived"  # template-level Metadata: the file's set rows
-    assert rows["SES-CS-002::main.tf:aws_sesv2_configuration_set.main"]["status"] == "waived"
-    assert rows["SES-CS-001::main.tf:aws_sesv2_configuration_set.main"]["status"] == "waived"
-    assert rows["SES-CS-001::main.tf:aws_sesv2_configuration_set.other"]["status"] == "fail"
+    assert rows["SES-CS-002::aws_sesv2_configuration_set.main"]["status"] == "waived"
+    assert rows["SES-CS-001::aws_sesv2_configuration_set.main"]["status"] == "waived"
+    assert rows["SES-CS-001::aws_sesv2_configuration_set.other"]["status"] == "fail"
     # no reason: suppresses nothing, and says so
     assert rows["SES-CS-002::m.yaml:MarketingSet"]["status"] in ("fail", "error")
     states = {(w["policy_id"], w["resource"]): w["state"] for w in doc["waivers"]}
