@@ -151,7 +151,13 @@ class EndpointApp:
             body = {"status": "ok", "PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT": str(previous)}
             return WireResponse(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
         if incoming.path.startswith("/moto-api"):
-            return None
+            # moto's dashboard and state routes (/moto-api/data.json, /moto-api/state-manager, ...)
+            # serve every stored secret: access keys' secrets, SMTP passwords. None is served here.
+            return WireResponse(
+                404,
+                b'{"error": "not served: moto\'s inspection routes would reveal stored secrets"}',
+                {"Content-Type": "application/json"},
+            )
         info = classify(incoming.method, incoming.raw_path, incoming.query, incoming.headers, incoming.form)
         if info.service is None:
             return None

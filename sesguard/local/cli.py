@@ -25,7 +25,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=DEFAULT_PORT, help=f"port (0 = any free port; default {DEFAULT_PORT})"
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--demo", action="store_true", help="build the demo account before serving")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="build the demo account before serving; requests are then signature- and IAM-checked "
+        "(use the printed read-only auditor credentials)",
+    )
     return parser
 
 
@@ -51,18 +56,22 @@ def main(
         return 1
     try:
         print(f"sesguard local SES endpoint on {endpoint.url}", file=stream)
+        key_id, secret = FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
         if args.demo:
             info = build_demo(endpoint.url)
+            # As AWS does: every request is signature-checked and authorized by IAM from now on, so
+            # only the demo's own users' keys work, each with what its policies allow.
+            endpoint.app.enforcement.configure(0)
+            key_id, secret = info.auditor_access_key_id, info.auditor_secret_access_key
             print(f"demo account {info.account_id} built in {', '.join(info.regions)}", file=stream)
             print(
-                "  read-only scanner credentials (user sesguard-auditor): "
-                f"{info.auditor_access_key_id} / {info.auditor_secret_access_key}",
+                "  signatures and IAM are enforced; read-only scanner credentials (user sesguard-auditor) below",
                 file=stream,
             )
         print("Point AWS SDKs and the AWS CLI at it:", file=stream)
         print(f"  export AWS_ENDPOINT_URL={endpoint.url}", file=stream)
-        print(f"  export AWS_ACCESS_KEY_ID={FAKE_ACCESS_KEY_ID}", file=stream)
-        print(f"  export AWS_SECRET_ACCESS_KEY={FAKE_SECRET_ACCESS_KEY}", file=stream)
+        print(f"  export AWS_ACCESS_KEY_ID={key_id}", file=stream)
+        print(f"  export AWS_SECRET_ACCESS_KEY={secret}", file=stream)
         print("  export AWS_DEFAULT_REGION=us-east-1", file=stream)
         print(
             f"Admin hooks: {endpoint.url}/_sesguard/health (see sesguard/local/admin.py). Ctrl-C stops.",

@@ -7,8 +7,11 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 import pytest
+from botocore.exceptions import ClientError
 
 from sesguard.local.cli import DEFAULT_PORT, build_parser
 from sesguard.local.endpoint import make_client
@@ -62,8 +65,28 @@ def test_cli_serves_the_demo_until_interrupted(stop_signal: signal.Signals, inhe
         output = "".join(lines)
         assert "export AWS_ENDPOINT_URL=http://127.0.0.1:" in output
         assert "export AWS_ACCESS_KEY_ID=" in output and "sesguard-auditor" in output
-        url = next(line.split("=", 1)[1].strip() for line in lines if "AWS_ENDPOINT_URL" in line)
-        assert make_client(url, "sesv2", "eu-west-1").get_account()["EnforcementStatus"] == "PROBATION"
+        printed = dict(
+            line.strip().removeprefix("export ").split("=", 1) for line in lines if "export AWS_" in line
+        )
+        url = printed["AWS_ENDPOINT_URL"]
+        auditor = make_client(
+            url,
+            "sesv2",
+            "eu-west-1",
+            access_key_id=printed["AWS_ACCESS_KEY_ID"],
+            secret_access_key=printed["AWS_SECRET_ACCESS_KEY"],
+        )
+        assert auditor.get_account()["EnforcementStatus"] == "PROBATION"
+        # enforced by default: any other key is refused, and the auditor may not write
+        with pytest.raises(ClientError):
+            make_client(url, "sesv2", "eu-west-1").get_account()
+        with pytest.raises(ClientError):
+            auditor.put_account_sending_attributes(SendingEnabled=False)
+        # no route serves the stored secrets
+        with pytest.raises(urllib.error.HTTPError) as denied:
+            urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=10)
+        assert denied.value.code == 404
+        assert printed["AWS_SECRET_ACCESS_KEY"].encode() not in denied.value.read()
         process.send_signal(stop_signal)
         assert process.wait(timeout=30) == 0
     finally:
