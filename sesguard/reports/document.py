@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sesguard.findings_doc import FINDINGS_FORMAT as FORMAT
 from sesguard.findings_doc import FINDINGS_VERSION as FORMAT_VERSION
@@ -83,9 +84,30 @@ def account_region(resource: Mapping[str, Any] | None) -> str | None:
     return f"{resource['account']}/{resource.get('region') or 'global'}"
 
 
+# Characters that would start Markdown or HTML syntax (links, images, code, emphasis, tables, tags,
+# entities, headings); each is escaped with a backslash, which CommonMark/GitHub render as the character.
+_MD_SPECIAL: Final = frozenset("\\`*_[]!<>|~&")
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def md_cell(value: object) -> str:
-    """Text safe in a Markdown table cell."""
-    return str(value).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    """Text that renders as itself in Markdown and in a table cell: no link, image, code span, HTML
+    or emphasis can be made by a name or message (``[x](https://...)``, a backtick, ``<img>``, a pipe),
+    and no line break; bare URLs are broken up so they are not auto-linked."""
+    text = _CONTROL.sub(" ", str(value))
+    escaped = "".join(f"\\{c}" if c in _MD_SPECIAL else c for c in text)
+    return escaped.replace("://", ":\\/\\/").replace("www.", "www\\.")
+
+
+def md_code(value: object) -> str:
+    """``value`` as an inline code span that it cannot break out of: fenced by one more backtick than
+    its longest run of backticks (CommonMark), padded when it starts or ends with one; pipes escaped
+    (a table cell), no line break."""
+    text = _CONTROL.sub(" ", str(value)).replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def percent(value: float | None, digits: int = 2) -> str:

@@ -10,6 +10,7 @@ from sesguard.atomic import write_text_atomic
 from sesguard.reports import document, history, review
 from sesguard.reports.document import Doc, Row, percent
 from sesguard.reports.document import md_cell as cell
+from sesguard.reports.document import md_code as code
 
 FILENAME = "report.md"
 MAX_CHARS = 60_000  # GitHub comments hold 65,536 characters
@@ -30,7 +31,7 @@ def _header(doc: Doc) -> list[str]:
     by_status = {s: 0 for s in document.STATUSES}
     for row in doc.get("findings") or []:
         by_status[str(row.get("status"))] = by_status.get(str(row.get("status")), 0) + 1
-    inputs = ", ".join(f"`{cell(i)}`" for i in run.get("inputs") or []) or "n/a"
+    inputs = ", ".join(code(i) for i in run.get("inputs") or []) or "n/a"
     return [
         f"## sesguard: {mark} {verdict}",
         "",
@@ -99,8 +100,8 @@ def _changes(doc: Doc, entries: Sequence[history.Entry], limit: int) -> list[str
         f"{len(diff['new'])} new failures · {len(diff['fixed'])} fixed · {len(diff['still'])} still failing",
         "",
     ]
-    lines += [f"- 🆕 `{cell(i)}`" for i in diff["new"][: max(limit, 10)]]
-    lines += [f"- ✅ `{cell(f['id'])}` ({f['now']})" for f in diff["fixed"][: max(limit, 10)]]
+    lines += [f"- 🆕 {code(i)}" for i in diff["new"][: max(limit, 10)]]
+    lines += [f"- ✅ {code(f['id'])} ({cell(f['now'])})" for f in diff["fixed"][: max(limit, 10)]]
     return [*lines, ""]
 
 
@@ -141,8 +142,8 @@ def _failing(rows: Sequence[Row], limit: int, policies: Mapping[str, Any] | None
             for r in mine[:limit]:
                 resource = r.get("resource") or {}
                 lines.append(
-                    f"| `{cell(resource.get('id'))}` | {cell(document.where(resource))} | "
-                    f"{r.get('status')} | {cell(r.get('message'))} |"
+                    f"| {code(resource.get('id'))} | {cell(document.where(resource))} | "
+                    f"{cell(r.get('status'))} | {cell(r.get('message'))} |"
                 )
             lines.append("")
         if len(mine) > limit:
@@ -164,8 +165,8 @@ def _waivers(doc: Doc) -> list[str]:
         ),
     ):
         lines.append(
-            f"| {w.get('policy_id')} | `{cell(w.get('resource'))}` | "
-            f"{WAIVER_FLAGS.get(str(w.get('state')), cell(w.get('state')))} | {w.get('expires') or 'never'} | "
+            f"| {cell(w.get('policy_id'))} | {code(w.get('resource'))} | "
+            f"{WAIVER_FLAGS.get(str(w.get('state')), cell(w.get('state')))} | {cell(w.get('expires') or 'never')} | "
             f"{cell(w.get('reason', ''))} |"
         )
     return [*lines, ""]
@@ -177,8 +178,8 @@ def _review(doc: Doc) -> list[str]:
         return []
     lines = ["### Review response drafts", ""]
     lines += [
-        f"- `{review.DIRNAME}/{c.filename}`: {c.kind} {c.account}{'/' + c.region if c.region else ''} "
-        f"({', '.join(c.reasons)})"
+        f"- {code(f'{review.DIRNAME}/{c.filename}')}: {c.kind} {cell(c.account)}"
+        f"{'/' + cell(c.region) if c.region else ''} ({cell(', '.join(c.reasons))})"
         for c in found
     ]
     return [*lines, ""]

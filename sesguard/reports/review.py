@@ -20,6 +20,7 @@ from sesguard.investigate.render import load as load_investigations
 from sesguard.reports import document, history
 from sesguard.reports.document import Doc, Row, percent
 from sesguard.reports.document import md_cell as _cell
+from sesguard.reports.document import md_code as _code
 
 DIRNAME = "review"
 INDEX = "index.md"
@@ -137,7 +138,7 @@ def _rows_table(rows: Sequence[Row]) -> list[str]:
         resource = r.get("resource") or {}
         lines.append(
             f"| {r['policy_id']} {_cell(r.get('title'))} | {r.get('severity')} | "
-            f"`{_cell(resource.get('id'))}` | {_cell(r.get('message'))} |"
+            f"{_code(resource.get('id'))} | {_cell(r.get('message'))} |"
         )
     return lines
 
