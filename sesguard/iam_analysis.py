@@ -13,6 +13,7 @@ from typing import Any, Final, TypeVar
 import botocore.session
 
 from sesguard.iam_deny import DenySet
+from sesguard.iam_patterns import covers_an_address_family, glob_matches_anything
 from sesguard.model import Unknown, is_unknown
 
 _T = TypeVar("_T")
@@ -94,7 +95,6 @@ def statements(document: Mapping[str, Any]) -> list[Mapping[str, Any] | Unknown]
 # one from the internet no aws:SourceVpc); ``Null`` only tests whether a key is present.
 _SET_QUALIFIERS: Final = ("foranyvalue:", "forallvalues:")
 _IP_OPERATORS: Final = frozenset({"ipaddress", "notipaddress"})
-_EVERY_ADDRESS: Final = frozenset({"0.0.0.0/0", "::/0"})
 # Negated network tests that, in a Deny, refuse every request from outside the networks they name.
 _NEGATED_NETWORK_TESTS: Final[dict[str, frozenset[str]]] = {
     "notipaddress": frozenset({"aws:sourceip"}),
@@ -134,10 +134,12 @@ def parse_operator(operator: str) -> Operator:
 
 
 def _matches_everything(operator: Operator, values: list[Any]) -> bool:
-    """A test whose values let every request through (``IpAddress 0.0.0.0/0``, ``StringLike *``)."""
+    """A test whose values let every request through, judged by what they match, not how they are
+    spelled: IP ranges that together cover all of IPv4 or all of IPv6 (``0.0.0.0/1`` + ``128.0.0.0/1``),
+    a ``...Like`` pattern that matches any value (``*``, ``**``, ``*?*``, ``*@*``)."""
     if operator.base in _IP_OPERATORS:
-        return any(str(v).strip() in _EVERY_ADDRESS for v in values)
-    return "like" in operator.base and any(str(v).strip() == "*" for v in values)
+        return covers_an_address_family(values)
+    return "like" in operator.base and any(glob_matches_anything(str(v)) for v in values)
 
 
 @dataclass(frozen=True)
@@ -340,7 +342,9 @@ def ses_resource_kind(resource: Any) -> str | None:
     if match is None:
         return None
     kind = match.group("kind").lower()
-    if kind not in _SEND_RESOURCE_KINDS or (kind == "identity" and match.group("name").strip() == "*"):
+    if kind not in _SEND_RESOURCE_KINDS or (
+        kind == "identity" and glob_matches_anything(match.group("name"))
+    ):
         return None
     return kind
 
