@@ -110,10 +110,19 @@ def md_code(value: object) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def percent(value: float | None, digits: int = 2) -> str:
-    """A rate fraction as a percentage (``0.061`` -> ``6.1%``); ``n/a`` for no data."""
+def rate_number(value: Any) -> float | None:
+    """A rate as a number, None when there is none or it could not be read (an Unknown, written
+    into findings.json as its reason text)."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def percent(value: Any, digits: int = 2) -> str:
+    """A rate fraction as a percentage (``0.061`` -> ``6.1%``); ``n/a`` for no data, ``unknown``
+    for a rate that could not be read."""
     if value is None:
         return "n/a"
+    if rate_number(value) is None:
+        return "unknown"
     text = f"{value * 100:.{digits}f}"
     text = text.rstrip("0").rstrip(".") if "." in text else text
     return f"{text}%"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -85,17 +86,36 @@ def summarize(doc: Doc) -> Entry:
 
 
 def read(report_dir: Path) -> list[Entry]:
-    """All entries of the history (oldest first); unreadable lines are skipped."""
+    """All entries of the history (oldest first); unreadable lines are skipped with a warning."""
+    return _read(report_dir)[0]
+
+
+_warned: set[tuple[str, int]] = set()
+
+
+def _read(report_dir: Path) -> tuple[list[Entry], int]:
+    """(entries, how many lines could not be read). A line that is not UTF-8 JSON of this history
+    version is skipped, with one warning per line on stderr; the file is not changed for it."""
     path = report_dir / HISTORY_FILE
     if not path.exists():
-        return []
+        return [], 0
     entries: list[Entry] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        with contextlib.suppress(ValueError):
-            entry = json.loads(line)
-            if isinstance(entry, dict) and entry.get("history_version") == HISTORY_VERSION:
-                entries.append(entry)
-    return entries
+    corrupt = 0
+    for number, raw in enumerate(path.read_bytes().splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            entry = json.loads(raw.decode("utf-8"))
+        except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
+            entry = None
+        if isinstance(entry, dict) and entry.get("history_version") == HISTORY_VERSION:
+            entries.append(entry)
+            continue
+        corrupt += 1
+        if (str(path), number) not in _warned:
+            _warned.add((str(path), number))
+            sys.stderr.write(f"sesguard: warning: {path}:{number}: not a history entry; skipped (the file is left as it is)\n")
+    return entries, corrupt
 
 
 @contextlib.contextmanager
@@ -119,7 +139,12 @@ def append(doc: Doc, report_dir: Path) -> list[Entry]:
     report_dir.mkdir(parents=True, exist_ok=True)
     entry = summarize(doc)
     with _locked(report_dir):
-        entries = read(report_dir)
+        entries, corrupt = _read(report_dir)
+        if corrupt and all(e.get("key") != entry["key"] for e in entries):
+            # Lines we cannot read are kept as they are (someone may want them): append, don't rewrite.
+            with open(report_dir / HISTORY_FILE, "ab") as handle:
+                handle.write(b"\n" + json.dumps(entry, separators=(",", ":")).encode() + b"\n")
+            return [*entries, entry]
         if all(e.get("key") != entry["key"] for e in entries):
             entries = [*entries, entry][-MAX_RUNS:]
             for old in entries[:-KEEP_IDS]:

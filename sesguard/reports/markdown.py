@@ -84,8 +84,9 @@ def _rates(doc: Doc) -> list[str]:
         bounce, complaint = r.get("bounce_rate"), r.get("complaint_rate")
         lines.append(
             f"| {r.get('account')} | {r.get('region')} | {'✅' if status == 'HEALTHY' else '❌'} {status} | "
-            f"{percent(bounce)}{' ⚠️' if (bounce or 0) >= document.BOUNCE_LINES[0] else ''} | "
-            f"{percent(complaint, 3)}{' ⚠️' if (complaint or 0) >= document.COMPLAINT_LINES[0] else ''} |"
+            f"{percent(bounce)}{' ⚠️' if (document.rate_number(bounce) or 0) >= document.BOUNCE_LINES[0] else ''} | "
+            f"{percent(complaint, 3)}"
+            f"{' ⚠️' if (document.rate_number(complaint) or 0) >= document.COMPLAINT_LINES[0] else ''} |"
         )
     return [*lines, ""]
 

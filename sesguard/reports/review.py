@@ -99,9 +99,9 @@ def _reputation_reasons(rate: Mapping[str, Any]) -> tuple[str, ...]:
     status = rate.get("enforcement_status")
     if status and status != "HEALTHY":
         reasons.append(f"enforcement status {status}")
-    if (rate.get("bounce_rate") or 0) >= document.BOUNCE_REVIEW:
+    if (document.rate_number(rate.get("bounce_rate")) or 0) >= document.BOUNCE_REVIEW:
         reasons.append(f"bounce rate {percent(rate['bounce_rate'])}")
-    if (rate.get("complaint_rate") or 0) >= document.COMPLAINT_REVIEW:
+    if (document.rate_number(rate.get("complaint_rate")) or 0) >= document.COMPLAINT_REVIEW:
         reasons.append(f"complaint rate {percent(rate['complaint_rate'])}")
     return tuple(reasons)
 

@@ -32,6 +32,7 @@
   }
   function pct(value, digits) {
     if (value === null || value === undefined) { return "n/a"; }
+    if (typeof value !== "number") { return "unknown"; }  // a rate that could not be read
     var text = (value * 100).toFixed(digits === undefined ? 2 : digits);
     return (text.indexOf(".") < 0 ? text : text.replace(/0+$/, "").replace(/\.$/, "")) + "%";
   }
@@ -235,7 +236,7 @@
       return keys.map(function (k, i) {
         return { name: k, color: palette[i % palette.length], values: runs.map(function (r) {
           var m = (r.rates || []).filter(function (x) { return x.account + "/" + x.region === k; })[0];
-          return m ? m[field] : null;
+          return m && typeof m[field] === "number" ? m[field] : null;
         }) };
       });
     }
