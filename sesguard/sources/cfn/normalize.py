@@ -45,6 +45,15 @@ NAME_PROPERTIES: Final = {
     "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
 }
 DMARC_PREFIX: Final = "_dmarc."
+_ANY_PRINCIPAL: Final = (("user", "Users", True), ("group", "Groups", True), ("role", "Roles", True))
+# Policy resources: the principals each attaches to (kind, property, whether the property is a list).
+POLICY_LINKS: Final[dict[str, tuple[tuple[str, str, bool], ...]]] = {
+    "AWS::IAM::Policy": _ANY_PRINCIPAL,
+    "AWS::IAM::ManagedPolicy": _ANY_PRINCIPAL,
+    "AWS::IAM::UserPolicy": (("user", "UserName", False),),
+    "AWS::IAM::GroupPolicy": (("group", "GroupName", False),),
+    "AWS::IAM::RolePolicy": (("role", "RoleName", False),),
+}
 
 
 @dataclass
@@ -597,14 +606,15 @@ class TemplateNormalizer:
         return Unknown(f"managed policy {arn} cannot be resolved"), str(arn)
 
     def _policy_attachments(self, kinds: Mapping[str, _Candidates]) -> dict[str, list[dict[str, Any]]]:
-        """Documents of AWS::IAM::Policy / ManagedPolicy, by the logical ID of the principal they
-        attach to; a principal they may attach to (the target cannot be resolved) gets an Unknown
+        """Documents of the policy resources (:data:`POLICY_LINKS`), by the logical ID of the principal
+        they attach to; a principal they may attach to (the target cannot be resolved) gets an Unknown
         document instead."""
         found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for logical_id, props in self.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        for logical_id, props in self.of_type(*POLICY_LINKS):
             origin = f"policy:{logical_id}"
-            for kind, key in (("user", "Users"), ("group", "Groups"), ("role", "Roles")):
-                targets = self.targets_of_list(props.get(key), kinds[kind], key)
+            for kind, key, many in POLICY_LINKS[self.resolved[logical_id][0]]:
+                link = props.get(key)
+                targets = self.targets_of_list(link, kinds[kind], key) if many else self.targets(link, kinds[kind])
                 for principal in targets.certain:
                     found[principal].append({"origin": origin, "document": props.get("PolicyDocument")})
                 if targets.why is None:
