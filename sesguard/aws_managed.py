@@ -27,6 +27,27 @@ AWS_MANAGED_POLICY_DOCUMENTS: Final[dict[str, dict[str, Any]]] = {
     "AmazonSESFullAccess": _allow("ses:*"),
     "AmazonSESReadOnlyAccess": _allow("ses:Get*", "ses:List*", "ses:Describe*"),
     "ReadOnlyAccess": _allow("ses:Get*", "ses:List*", "ses:Describe*", "iam:Get*", "iam:List*"),
+    # The policies SAM attaches to the execution roles it creates (sources/cfn/sam_roles.py), as the
+    # AWS Managed Policy reference documents them (docs.aws.amazon.com/aws-managed-policy/latest/reference/).
+    "AWSLambdaBasicExecutionRole": _allow("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"),
+    "AWSLambdaVPCAccessExecutionRole": _allow(
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+    ),
+    "AWSXrayWriteOnlyAccess": _allow(
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+        "xray:GetSamplingStatisticSummaries",
+    ),
 }
 
 AWS_MANAGED_ARN_PREFIXES: Final = (

@@ -20,6 +20,7 @@ from sesguard.branch_values import merge_values
 from sesguard.model import Branches, Resource, Unknown
 from sesguard.sources.cfn.normalize import DmarcRecords, TemplateFacts, TemplateNormalizer
 from sesguard.sources.cfn.resolve import Resolver
+from sesguard.sources.cfn.sam_roles import with_sam_roles
 
 MAX_FREE_CONDITIONS: Final = 4  # 16 branches; beyond, Fn::If values that differ stay Unknown
 
@@ -28,7 +29,9 @@ def normalize_branchwise(
     template: Mapping[str, Any], file: str, set_name: str, other_records: DmarcRecords = ({}, [])
 ) -> TemplateFacts:
     """The template's facts, with facts that differ between condition branches as Branches
-    (``other_records``: the DMARC records of the set's other templates)."""
+    (``other_records``: the DMARC records of the set's other templates). SAM functions and state
+    machines are read with the execution roles SAM creates for them."""
+    template = with_sam_roles(template)
 
     def normalize(assignment: dict[str, bool] | None) -> TemplateFacts:
         normalizer = TemplateNormalizer(template, file, set_name, assignment)
