@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from lark import Token, Tree
 
 from sesguard.model import Unknown, is_unknown
+from sesguard.sources.terraform.branches import assigned_branch, note_unknown_condition
 from sesguard.sources.terraform.syntax import (
     children,
     heredoc_body,
@@ -178,9 +179,16 @@ class Evaluator:
         test = self.eval(cond)
         if isinstance(test, bool):
             return self.eval(then if test else other)
+        unknown_condition = is_unknown(test) and not isinstance(test, EvalError)
+        if unknown_condition:
+            branch = assigned_branch(self.resolver, cond)  # a branch-wise reading (branches.py)
+            if branch is not None:
+                return self.eval(then if branch else other)
         first, second = self.eval(then), self.eval(other)
         if not is_unknown(first) and first == second:
             return first
+        if unknown_condition and not (is_unknown(first) and is_unknown(second)):
+            note_unknown_condition(self.resolver, cond)
         return test if is_unknown(test) else EvalError("condition is not a bool")
 
     def _eval_unary_op(self, node: Tree[Token]) -> Any:
@@ -204,6 +212,11 @@ class Evaluator:
         if op == "||" and left is True:
             return True
         right = self.eval(right_node)
+        unknown_left = is_unknown(left) and not isinstance(left, EvalError)
+        if op == "&&" and right is False and unknown_left:
+            return False  # whatever the unknown bool is
+        if op == "||" and right is True and unknown_left:
+            return True
         return _binary(op, left, right)
 
     # --- calls and traversals ---------------------------------------------------------------

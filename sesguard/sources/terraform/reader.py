@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
+from sesguard.sources.terraform.branches import read_branchwise
 from sesguard.sources.terraform.hcl_reader import HclFile, HclParseError, parse_file
 from sesguard.sources.terraform.module import HclModule, ModuleRegistry
 from sesguard.sources.terraform.normalize import (
@@ -306,8 +307,12 @@ def _tfvars_of(directory: Path) -> list[Path]:
 
 
 def read_terraform(path: Path, set_name: str) -> Inventory:
-    """Read a ``.tf`` file, a plan-JSON file or a directory of them as the template set ``set_name``."""
-    path = Path(path)
+    """Read a ``.tf`` file, a plan-JSON file or a directory of them as the template set ``set_name``
+    (conditional expressions whose condition is unknown: branch by branch, see :mod:`.branches`)."""
+    return read_branchwise(lambda: _read_set(Path(path), set_name))
+
+
+def _read_set(path: Path, set_name: str) -> Inventory:
     builder = _SetBuilder(path, set_name)
     try:
         _read_into(builder, path)
