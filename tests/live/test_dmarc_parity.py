@@ -1,5 +1,5 @@
 """DMARC with the organizational-domain fallback gives the same policy from CloudFormation, Terraform
-(.tf) and a live account (DNS answered by an injected resolver), and "no record at any level" is a
+(.tf and plan JSON) and a live account (DNS answered by an injected resolver), and "no record at any level" is a
 verdict (None), not an error, in each."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from sesguard.sources.cfn import read_cloudformation
 from sesguard.sources.terraform import read_terraform
 
 from .live_support import HOME, Scan
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "dmarc"  # plan.json: make_plans.sh
 
 # identity -> DMARC policy that applies to it
 EXPECTED = {
@@ -43,15 +45,13 @@ def test_cloudformation(tmp_path: Path) -> None:
     assert _policies(read_cloudformation(tmp_path / "t.yaml", "s")) == EXPECTED
 
 
-def test_terraform(tmp_path: Path) -> None:
-    blocks = [f'resource "aws_sesv2_email_identity" "i{i}" {{ email_identity = "{n}" }}' for i, n in enumerate(EXPECTED)]
-    blocks += [
-        f'resource "aws_route53_record" "r{i}" {{\n  zone_id = "Z0000000000EXAMPLE"\n  name = "{name}"\n'
-        f'  type = "TXT"\n  ttl = 300\n  records = ["{value}"]\n}}'
-        for i, (name, value) in enumerate(RECORDS.items())
-    ]
-    (tmp_path / "main.tf").write_text("\n".join(blocks) + "\n")
-    assert _policies(read_terraform(tmp_path, "s")) == EXPECTED
+def test_terraform() -> None:
+    """The same identities and records as .tf, and as terraform's own plan of it."""
+    assert _policies(read_terraform(FIXTURE / "main.tf", "s")) == EXPECTED
+
+
+def test_terraform_plan() -> None:
+    assert _policies(read_terraform(FIXTURE / "plan.json", "s")) == EXPECTED
 
 
 def test_live(endpoint: LocalEndpoint, scan: Scan) -> None:
