@@ -130,21 +130,22 @@ resource "aws_ses_receipt_rule" "fail" {
 
 
 def test_resources_with_unknown_count_prove_nothing(read_hcl: ReadHcl) -> None:
-    """An alarm, suppression or VDM setting that exists only when a variable without default says so
-    cannot make a row pass; with a known count of 1 it counts."""
+    """An alarm, suppression or VDM setting whose number of instances a variable without default gives
+    cannot make a row pass; with a known count of 1 it counts. (``count = var.enabled ? 1 : 0`` is read
+    branch by branch: tests/test_tf_conditionals.py.)"""
     text = """
-variable "enabled" { type = bool }
+variable "enabled" { type = number }
 resource "aws_sesv2_configuration_set" "main" { configuration_set_name = "main" }
 resource "aws_sesv2_account_suppression_attributes" "s" {
-  count              = var.enabled ? 1 : 0
+  count              = var.enabled
   suppressed_reasons = ["BOUNCE", "COMPLAINT"]
 }
 resource "aws_sesv2_account_vdm_attributes" "v" {
-  count       = var.enabled ? 1 : 0
+  count       = var.enabled
   vdm_enabled = "ENABLED"
 }
 resource "aws_cloudwatch_metric_alarm" "bounce" {
-  count               = var.enabled ? 1 : 0
+  count               = var.enabled
   alarm_name          = "bounce"
   namespace           = "AWS/SES"
   metric_name         = "Reputation.BounceRate"
@@ -158,6 +159,6 @@ resource "aws_cloudwatch_metric_alarm" "bounce" {
     assert is_unknown(account["suppressed_reasons"]) and is_unknown(account["vdm_enabled"])
     assert is_unknown(account["alarms"][0]["actions_enabled"])
     assert "var.enabled" in account["vdm_enabled"].reason
-    known = of_type(read_hcl(text.replace("{ type = bool }", "{ default = true }")), ACCOUNT)[0].props
+    known = of_type(read_hcl(text.replace("{ type = number }", "{ default = 1 }")), ACCOUNT)[0].props
     assert known["suppressed_reasons"] == ["BOUNCE", "COMPLAINT"] and known["vdm_enabled"] is True
     assert known["alarms"][0]["actions_enabled"] is True

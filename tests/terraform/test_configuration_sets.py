@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sesguard.derive import derive
 from sesguard.engine import build_findings
-from sesguard.model import is_unknown
+from sesguard.model import Branches, is_unknown
 from sesguard.policies import load_policies
 
 from .conftest import ReadHcl, props
@@ -142,9 +144,13 @@ resource "aws_sesv2_configuration_set_event_destination" "d" {
     assert dest["target"] == "sns"
 
 
-def test_a_count_gated_destination_adding_delivery_leaves_bounce_and_complaint_decided(read_hcl: ReadHcl) -> None:
+@pytest.mark.parametrize("count", ["var.delivery_destinations", "var.track_delivery ? 1 : 0"])
+def test_a_count_gated_destination_adding_delivery_leaves_bounce_and_complaint_decided(
+    read_hcl: ReadHcl, count: str
+) -> None:
     inv = read_hcl("""
 variable "track_delivery" { type = bool }
+variable "delivery_destinations" { type = number }
 resource "aws_sesv2_configuration_set" "main" { configuration_set_name = "main" }
 resource "aws_sesv2_configuration_set_event_destination" "feedback" {
   configuration_set_name = aws_sesv2_configuration_set.main.configuration_set_name
@@ -156,7 +162,7 @@ resource "aws_sesv2_configuration_set_event_destination" "feedback" {
   }
 }
 resource "aws_sesv2_configuration_set_event_destination" "delivery" {
-  count                  = var.track_delivery ? 1 : 0
+  count                  = COUNT
   configuration_set_name = aws_sesv2_configuration_set.main.configuration_set_name
   event_destination_name = "delivery"
   event_destination {
@@ -165,10 +171,14 @@ resource "aws_sesv2_configuration_set_event_destination" "delivery" {
     sns_destination { topic_arn = "arn:aws:sns:eu-west-1:123456789012:t" }
   }
 }
-""")
+""".replace("COUNT", count))
     derive(inv)
-    *known, maybe = props(inv, "aws_sesv2_configuration_set.main")["enabled_event_types"]
-    assert known == ["BOUNCE", "COMPLAINT"] and is_unknown(maybe) and "count" in maybe.reason
+    covered = props(inv, "aws_sesv2_configuration_set.main")["enabled_event_types"]
+    if isinstance(covered, Branches):  # a conditional count: read branch by branch
+        assert [value for _, value in covered.options] == [["BOUNCE", "COMPLAINT", "DELIVERY"], ["BOUNCE", "COMPLAINT"]]
+    else:  # an unknown number of destinations
+        *known, maybe = covered
+        assert known == ["BOUNCE", "COMPLAINT"] and is_unknown(maybe) and "count" in maybe.reason
     policies = [p for p in load_policies() if p.id == "SES-CS-001"]
     [row] = build_findings(policies, inv, {p.id: p.defaults() for p in policies})
     assert row.status == "pass"
