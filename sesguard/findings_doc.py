@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from sesguard import __version__
+from sesguard.causes import group_causes
 from sesguard.engine import STATUSES, Finding
 from sesguard.model import ACCOUNT, Inventory, is_unknown
 from sesguard.policies import SEVERITIES, Policy
@@ -132,5 +133,6 @@ def build_document(
         "findings": rows,
         "waivers": [w.as_dict() for w in waivers],
         "rates": _rates(inventory),
+        "causes": [c.as_dict() for c in group_causes(findings, inventory)],
         "policies": {p.id: policy_entry(p) for p in sorted(policies, key=lambda p: p.id)},
     }

@@ -10,7 +10,7 @@ the snapshot to the workers, gathers every row's outcome and writes the reports.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any, Final
 import pytest
 
 from sesguard import __version__
+from sesguard.causes import cause_line
 from sesguard.config import ConfigError, Settings, Waiver, find_config, load_settings
 from sesguard.engine import Finding
 from sesguard.model import Inventory
@@ -789,11 +790,16 @@ def _forget_passed_setups(config: pytest.Config) -> None:
         reporter.stats[""] = [r for r in reporter.stats[""] if getattr(r, "sections", None)]
 
 
-def failing_lines(findings: list[Finding], outcomes: dict[str, str]) -> list[str]:
-    """One terminal line per row that failed the run, most severe first."""
-    failing = [f for f in findings if outcomes.get(f.id) == "failed"]
+def failing_lines(
+    findings: list[Finding], outcomes: dict[str, str], causes: Sequence[Mapping[str, Any]] = ()
+) -> list[str]:
+    """One terminal line per cause shared by error rows (an account or region that could not be
+    read), then one per other row that failed the run, most severe first."""
+    grouped = {row_id for cause in causes for row_id in cause.get("rows") or ()}
+    lines = [cause_line(cause) for cause in causes]
+    failing = [f for f in findings if outcomes.get(f.id) == "failed" and f.id not in grouped]
     failing.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.id))
-    return [f"{'ERROR ' if f.status == 'error' else 'FAILED'} {safe(f.id)} {row_line(f)}" for f in failing]
+    return lines + [f"{'ERROR ' if f.status == 'error' else 'FAILED'} {safe(f.id)} {row_line(f)}" for f in failing]
 
 
 WRITTEN_KEY: Final = pytest.StashKey[list[str]]()
@@ -812,7 +818,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     tr.section("sesguard")
     state = config.stash.get(STATE_KEY, None)
     if state is not None:
-        for line in failing_lines(state.findings, state.outcomes):
+        for line in failing_lines(state.findings, state.outcomes, document.get("causes") or ()):
             tr.write_line(line)
     counts = ", ".join(f"{n} {s}" for s, n in summary["by_status"].items() if n)
     soft = " (--soft-fail: exit code 0)" if config.stash.get(SOFT_FAIL_KEY, False) else ""

@@ -68,6 +68,7 @@ def view(doc: Doc, entries: list[history.Entry]) -> dict[str, Any]:
         "policies": _policies(doc, rows),
         "waivers": doc.get("waivers") or [],
         "rates": doc.get("rates") or [],
+        "causes": doc.get("causes") or [],
         "history": [{k: e.get(k) for k in trend_keys} for e in history.series(entries, doc)],
         "changes": history.changes(entries, doc),
         "review": [f"{review.DIRNAME}/{c.filename}" for c in review.cases(doc)],

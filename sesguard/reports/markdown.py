@@ -121,12 +121,35 @@ def _remediation(remediation: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _failing(rows: Sequence[Row], limit: int, policies: Mapping[str, Any] | None = None) -> list[str]:
+def _causes(doc: Doc) -> tuple[list[str], set[str]]:
+    """The accounts and regions that could not be read, once each, and the rows they left unevaluated."""
+    causes = [c for c in doc.get("causes") or [] if isinstance(c, Mapping)]
+    if not causes:
+        return [], set()
+    lines = [
+        "### Could not be read",
+        "",
+        "| account | where | AWS code | rows not evaluated | what failed and the fix |",
+        "|---|---|---|---|---|",
+    ]
+    for c in causes:
+        lines.append(
+            f"| {code(c.get('account'))} | {cell(', '.join(map(str, c.get('places') or [])))} | "
+            f"{code(c.get('code'))} | {len(c.get('rows') or [])} | {cell(c.get('text'))} |"
+        )
+    return [*lines, ""], {str(r) for c in causes for r in c.get("rows") or []}
+
+
+def _failing(
+    rows: Sequence[Row], limit: int, policies: Mapping[str, Any] | None = None, said: set[str] | None = None
+) -> list[str]:
     grouped: dict[str, list[Row]] = {}
     for row in document.failing(rows):
+        if said and row.get("id") in said:  # its cause is listed once under "Could not be read"
+            continue
         grouped.setdefault(str(row["policy_id"]), []).append(row)
     if not grouped:
-        return ["### Failing rows", "", "None.", ""]
+        return [] if said else ["### Failing rows", "", "None.", ""]
     lines = ["### Failing rows by policy", ""]
     for pid, mine in grouped.items():
         first = mine[0]
@@ -189,6 +212,7 @@ def _review(doc: Doc) -> list[str]:
 def render(doc: Doc, entries: Sequence[history.Entry] = ()) -> str:
     """The comment, shortened (fewer rows per policy) until it fits a GitHub comment."""
     rows = doc.get("findings") or []
+    causes, said = _causes(doc)
     text = ""
     for limit in ROW_LIMITS:
         lines = (
@@ -196,7 +220,8 @@ def render(doc: Doc, entries: Sequence[history.Entry] = ()) -> str:
             + _counts(rows)
             + _rates(doc)
             + _changes(doc, entries, limit)
-            + _failing(rows, limit, doc.get("policies"))
+            + causes
+            + _failing(rows, limit, doc.get("policies"), said)
             + _waivers(doc)
             + _review(doc)
         )

@@ -272,6 +272,19 @@
     });
   }
 
+  function causes() {
+    /* each AWS failure once (account, regions, code, what failed and the fix), not once per policy */
+    if (!data.causes.length) { return; }
+    $("causes-section").hidden = false;
+    var html = "<table><thead><tr><th>Account</th><th>Where</th><th>AWS code</th><th>Rows not evaluated</th>" +
+      "<th>What failed and the fix</th></tr></thead><tbody>";
+    data.causes.forEach(function (c) {
+      html += "<tr><td>" + esc(c.account) + "</td><td>" + esc((c.places || []).join(", ")) + "</td><td class=\"flag\">" +
+        esc(c.code) + "</td><td>" + esc((c.rows || []).length) + "</td><td>" + esc(c.text) + "</td></tr>";
+    });
+    $("causes").innerHTML = html + "</tbody></table>";
+  }
+
   function rates() {
     if (!data.rates.length) { return; }
     $("rates-section").hidden = false;
@@ -449,6 +462,7 @@
   charts();
   trends();
   changes();
+  causes();
   rates();
   table();
   remediation();

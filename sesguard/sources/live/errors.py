@@ -15,6 +15,7 @@ from typing import Any, Final
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
+from sesguard.aws_fixes import OPT_IN_CODES, fix_for
 from sesguard.model import (
     ACCOUNT,
     CONFIGURATION_SET,
@@ -44,9 +45,6 @@ REGION_LEVEL_CODES: Final = frozenset(
         "ConnectionClosedError",
         "ProxyConnectionError",
     }
-)
-_OPT_IN_HINT: Final = frozenset(
-    {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"}
 )
 
 # Exceptions a read may raise that are AWS's or the network's doing (everything else is a bug).
@@ -80,7 +78,7 @@ def error_text(exc: BaseException) -> str:
     else:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     code = error_code(exc)
-    if code in _OPT_IN_HINT:
+    if code in OPT_IN_CODES:
         text += " (an opt-in region that is not enabled for this account answers this way)"
     return text
 
@@ -154,6 +152,7 @@ class Collected:
         """Record a failure that blocks whole resource types in one set (a ``SourceError``)."""
         code = error_code(exc)
         text = error_text(exc)
+        fix = fix or fix_for(code)
         self.errors.append(
             SourceError(
                 message=f"{operation} failed in {set_name}: {code}: {text}" + (f"; fix: {fix}" if fix else ""),

@@ -59,8 +59,10 @@ def quiet_region(sent: Any, out: Collected, scope: Scope) -> Any:
     """
     if any(r.type == EMAIL_IDENTITY and r.set_name == scope.set_name for r in out.resources):
         return False
-    if any(e.set_name == scope.set_name and EMAIL_IDENTITY in e.affects for e in out.errors):
-        return Unknown("ListEmailIdentities failed, so whether the region is used is unknown")
+    for failure in out.failures:
+        if failure.set_name == scope.set_name and EMAIL_IDENTITY in failure.blocked.split(","):
+            # the failed listing and its code, as every live Unknown names them
+            return Unknown(f"{failure.operation}: {failure.code}")
     if is_unknown(sent):
         return sent
     return not sent

@@ -19,7 +19,7 @@ import time
 from typing import Any, Final
 from xml.etree import ElementTree
 
-from botocore.exceptions import BotoCoreError
+from botocore.exceptions import BotoCoreError, ClientError
 
 _JSON_PROTOCOLS: Final = frozenset({"json", "rest-json"})
 _XML_PROTOCOLS: Final = frozenset({"query", "ec2", "rest-xml"})
@@ -109,10 +109,20 @@ class CallDeadline:
     def started(self, context: dict[str, Any], **_: Any) -> None:
         context.setdefault("sesguard_started", time.monotonic())
 
-    def before_retry(self, request_dict: dict[str, Any], operation: Any, **_: Any) -> None:
+    def before_retry(self, request_dict: dict[str, Any], operation: Any, response: Any = None, **_: Any) -> None:
+        """Give up once the time is over: with AWS's last error (throttling keeps its code), else
+        :class:`CallDeadlineError`."""
         started = (request_dict.get("context") or {}).get("sesguard_started")
-        if isinstance(started, float) and time.monotonic() - started > self.seconds:
-            raise CallDeadlineError(operation=_operation(operation), seconds=self.seconds)
+        if not isinstance(started, float) or time.monotonic() - started <= self.seconds:
+            return
+        parsed = response[1] if isinstance(response, tuple) and len(response) == 2 else None
+        error = parsed.get("Error") if isinstance(parsed, dict) else None
+        if isinstance(parsed, dict) and isinstance(error, dict) and error.get("Code"):
+            given_up = f"retried for {self.seconds:g} s (--timeout), given up"
+            message = str(error.get("Message") or "").strip()
+            answer = {**parsed, "Error": {**error, "Message": f"{message} ({given_up})" if message else given_up}}
+            raise ClientError(answer, _operation(operation))
+        raise CallDeadlineError(operation=_operation(operation), seconds=self.seconds)
 
 
 def attach(client: Any, deadline: float | None = None) -> None:
