@@ -191,6 +191,12 @@ class AdminApi:
             current = _choice(body, "current_signing_key_length", _KEY_LENGTHS)
             following = _choice(body, "next_signing_key_length", _KEY_LENGTHS)
             generated = _moment(body, "dkim_key_generated_days_ago", "dkim_key_generated_at")
+            if identity.dkim.origin == "EXTERNAL" and (current or following or generated):
+                raise AdminError(
+                    400,
+                    f"{identity.name} uses BYODKIM: AWS reports no key length or key generation time for it "
+                    "(CurrentSigningKeyLength, NextSigningKeyLength, LastKeyGenerationTimestamp are Easy DKIM only)",
+                )
             if verification is not None:
                 identity.verification_status = verification
             if dkim_status is not None:

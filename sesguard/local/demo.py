@@ -78,7 +78,10 @@ EXPECTED: tuple[tuple[str, str, str, str], ...] = (
     ("SES-ID-001", GOOD, "byod.example.com", "pass"),
     ("SES-ID-003", GOOD, "byod.example.com", "pass"),
     ("SES-ID-005", GOOD, "byod.example.com", "pass"),
-    ("SES-ID-010", GOOD, "byod.example.com", "pass"),
+    # BYODKIM: AWS reports no key generation time (LastKeyGenerationTimestamp is Easy DKIM only), so
+    # the key's age cannot be read and SES-ID-010 skips with that reason (it was "pass" while the
+    # endpoint invented a timestamp AWS does not send; see docs/live-api.md).
+    ("SES-ID-010", GOOD, "byod.example.com", "skip"),
     ("SES-ID-001", GOOD, "partner@thirdparty.example", "fail"),
     ("SES-ID-002", GOOD, "partner@thirdparty.example", "fail"),
     ("SES-ID-007", GOOD, "partner@thirdparty.example", "fail"),
@@ -99,7 +102,7 @@ EXPECTED: tuple[tuple[str, str, str, str], ...] = (
     ("SES-ID-005", BAD, "unverified.example.org", "fail"),
     ("SES-ID-003", BAD, "legacy-byod.example.net", "pass"),
     ("SES-ID-007", BAD, "legacy-byod.example.net", "pass"),
-    ("SES-ID-010", BAD, "legacy-byod.example.net", "fail"),
+    ("SES-ID-010", BAD, "legacy-byod.example.net", "skip"),  # was "fail": see byod.example.com
     # configuration sets
     ("SES-CS-001", GOOD, "transactional", "pass"),
     ("SES-CS-002", GOOD, "transactional", "pass"),
@@ -411,7 +414,6 @@ def _build_good_region(builder: _Builder) -> None:
         EmailIdentity="byod.example.com", MailFromDomain="mail.byod.example.com"
     )
     builder.admin.verify_identity("byod.example.com", region=GOOD)
-    builder.admin.set_identity_status("byod.example.com", dkim_key_generated_days_ago=30, region=GOOD)
 
     # Made through SES v1, as older tooling does; it shows in v2 too, unverified.
     ses.verify_email_identity(EmailAddress="partner@thirdparty.example")
@@ -479,7 +481,6 @@ def _build_bad_region(builder: _Builder) -> None:
         DkimSigningAttributes={"DomainSigningSelector": "sel2023", "DomainSigningPrivateKey": "ZmFrZS1rZXk="},
     )
     builder.admin.verify_identity("legacy-byod.example.net", region=BAD)
-    builder.admin.set_identity_status("legacy-byod.example.net", dkim_key_generated_days_ago=400, region=BAD)
 
 
 # --- receiving ----------------------------------------------------------------------------------

@@ -98,6 +98,9 @@ def dkim_document(identity: Identity) -> Document:
         document["SigningAttributesOrigin"] = dkim.origin
     if dkim.tokens:
         document["Tokens"] = list(dkim.tokens)
+    if dkim.origin == "EXTERNAL":
+        # BYODKIM: the key lengths and the generation time are documented for Easy DKIM only.
+        return document
     if dkim.current_key_length:
         document["CurrentSigningKeyLength"] = dkim.current_key_length
     if dkim.next_key_length:

@@ -80,14 +80,13 @@ class Identity:
         )
 
     def start_byodkim(self, selector: str) -> None:
-        """Set up BYODKIM: the owner supplies the key and publishes it under ``selector``."""
-        self.dkim = Dkim(
-            signing_enabled=True,
-            status="PENDING",
-            origin="EXTERNAL",
-            last_key_generation=now(),
-            tokens=[selector],
-        )
+        """Set up BYODKIM: the owner supplies the key and publishes it under ``selector``.
+
+        SES keeps no key length or generation time for it: the API documents
+        ``CurrentSigningKeyLength``, ``NextSigningKeyLength`` and ``LastKeyGenerationTimestamp`` as
+        "[Easy DKIM]" only, and ``Tokens`` as the selector (see docs/live-api.md).
+        """
+        self.dkim = Dkim(signing_enabled=True, status="PENDING", origin="EXTERNAL", tokens=[selector])
 
 
 @dataclass
