@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 from botocore.model import OperationModel
 from botocore.parsers import create_parser
 
-from . import credential_report, iam_paging, moto_bridge, s3_requests, sesv1_api, sesv2_api
+from . import alarm_paging, credential_report, iam_paging, moto_bridge, s3_requests, sesv1_api, sesv2_api
 from .admin import AdminApi
 from .auth import Enforcement, SignedRequest, authorize
 from .errors import ApiError
@@ -31,6 +31,7 @@ from .wire import (
     Protocol,
     WireResponse,
     error_response,
+    json_response,
     parse_query,
     query_response,
     rest_json_response,
@@ -43,6 +44,7 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _QUERY_NAMESPACES = {
     "ses": "http://ses.amazonaws.com/doc/2010-12-01/",
     "iam": "https://iam.amazonaws.com/doc/2010-05-08/",
+    "cloudwatch": "http://monitoring.amazonaws.com/doc/2010-08-01/",
 }
 _LEGACY_LIST_QUERY = ("NextToken", "PageSize")
 
@@ -332,6 +334,10 @@ class EndpointApp:
             self._moto_mismatch(info, errors)
         if info.service == "iam" and info.operation == iam_paging.OPERATION and status == 200:
             return _send(self._iam_page(info, incoming, headers, body), start_response)
+        if info.service == "cloudwatch" and info.operation == alarm_paging.OPERATION and status == 200:
+            paged = self._alarm_page(info, incoming, headers, body)
+            if paged is not None:
+                return _send(paged, start_response)
         start_response(captured["status"], captured["headers"])
         return [body]
 
@@ -351,6 +357,23 @@ class EndpointApp:
         except ApiError as error:
             return self.error(info, error)
         return query_response(op, document, _QUERY_NAMESPACES["iam"])
+
+    def _alarm_page(
+        self, info: RequestInfo, incoming: Incoming, headers: dict[str, str], body: bytes
+    ) -> WireResponse | None:
+        """The requested page of moto's complete DescribeAlarms answer, in the request's protocol."""
+        protocol = {Protocol.QUERY: "query", Protocol.JSON: "json"}.get(info.protocol)
+        if protocol is None:
+            return None
+        op = operation_model("cloudwatch", alarm_paging.OPERATION)
+        full = create_parser(protocol).parse({"status_code": 200, "headers": headers, "body": body}, op.output_shape)
+        try:
+            document = alarm_paging.page(alarm_paging.request_params(protocol, incoming.form, incoming.body), full)
+        except ApiError as error:
+            return self.error(info, error)
+        if protocol == "query":
+            return query_response(op, document, _QUERY_NAMESPACES["cloudwatch"])
+        return json_response(document, json_version("cloudwatch"))
 
     def _moto_failure(self, incoming: Incoming, status: int, code: str, detail: str) -> WireResponse:
         info = classify(incoming.method, incoming.raw_path, incoming.query, incoming.headers, incoming.form)

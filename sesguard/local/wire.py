@@ -142,6 +142,13 @@ def rest_json_response(document: Mapping[str, Any], status: int = 200) -> WireRe
     return WireResponse(status, json.dumps(document).encode(), headers)
 
 
+def json_response(document: Mapping[str, Any], version: str = "1.0") -> WireResponse:
+    """An awsJson success response carrying ``document`` (datetimes as epoch seconds)."""
+    rid = request_id()
+    headers = {"Content-Type": f"application/x-amz-json-{version}", "x-amzn-RequestId": rid}
+    return WireResponse(200, json.dumps(to_wire_json(document)).encode(), headers)
+
+
 # --- query (XML) --------------------------------------------------------------------------------
 
 

@@ -42,23 +42,3 @@ def scan(endpoint: LocalEndpoint) -> Scan:
         return collect_live(LiveOptions(**{**FAST, **options}))
 
     return run
-
-
-@pytest.fixture
-def alarm_paging(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make DescribeAlarms page like AWS (moto 5.2.5 ignores MaxRecords and returns every alarm)."""
-    from sesguard.sources.live.session import CallCounter
-
-    original = CallCounter.attach
-
-    def truncate(parsed: dict[str, Any], **_: Any) -> None:
-        alarms = parsed.get("MetricAlarms", [])
-        if len(alarms) > 100 and "NextToken" not in parsed:
-            parsed["MetricAlarms"] = alarms[:100]
-            parsed["NextToken"] = "page-2"
-
-    def attach(self: CallCounter, client: Any) -> None:
-        original(self, client)
-        client.meta.events.register("after-call.cloudwatch.DescribeAlarms", truncate)
-
-    monkeypatch.setattr(CallCounter, "attach", attach)

@@ -72,7 +72,7 @@ def test_pages_refuses_a_token_loop() -> None:
 
 
 def test_alarm_listing_switches_to_per_metric_calls_past_one_page(
-    endpoint: LocalEndpoint, scan: Scan, alarm_paging: None
+    endpoint: LocalEndpoint, scan: Scan
 ) -> None:
     cloudwatch = endpoint.client("cloudwatch", HOME)
     common = {

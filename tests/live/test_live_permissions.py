@@ -65,7 +65,6 @@ def test_full_scans_call_exactly_the_policy_actions_and_only_reads(
     endpoint: LocalEndpoint,
     scan: Scan,
     recorder: Recorder,
-    alarm_paging: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     build_small_account(endpoint)
