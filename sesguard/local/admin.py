@@ -29,6 +29,8 @@ POST     /_sesguard/iam/credential-report ``age_hours``: make the account's cred
                                           that much older (AWS reuses it for 4 hours)
 POST     /_sesguard/sts/credential-lifetime ``seconds``: later AssumeRole credentials expire
                                           after that many seconds (``null``: as requested)
+POST     /_sesguard/ses/regions-without-ses ``regions``: SES requests there get no answer (the
+                                          connection is dropped); absent: botocore's data
 POST     /_sesguard/faults                ``service``, ``operation`` (or ``*``), ``kind`` (or
                                           ``code`` + ``status``), ``message``, ``account_id``,
                                           ``region``, ``count`` (omit = always)
@@ -114,6 +116,7 @@ class AdminApi:
             ("POST", "/iam/access-key"): self._access_key,
             ("POST", "/iam/aws-managed-policy"): self._managed_policy,
             ("POST", "/sts/credential-lifetime"): self._credential_lifetime,
+            ("POST", "/ses/regions-without-ses"): self._regions_without_ses,
             ("POST", "/iam/credential-report"): self._age_report,
             ("POST", "/faults"): self._add_fault,
             ("GET", "/faults"): lambda _b: self.app.faults.describe(),
@@ -260,6 +263,12 @@ class AdminApi:
         seconds = body.get("seconds")
         previous = self.app.sts.configure(int(seconds) if seconds is not None else None)
         return {"seconds": seconds, "previous": previous}
+
+    def _regions_without_ses(self, body: dict[str, Any]) -> dict[str, Any]:
+        regions = body.get("regions")
+        if regions is not None and not (isinstance(regions, list) and all(isinstance(r, str) for r in regions)):
+            raise AdminError(400, "regions must be a list of region names (or absent: botocore's data)")
+        return {"previous": self.app.regions_without_ses.configure(regions)}
 
     def _add_fault(self, body: dict[str, Any]) -> dict[str, Any]:
         if not body.get("service") or not body.get("operation"):

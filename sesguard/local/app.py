@@ -24,6 +24,7 @@ from .faults import FaultRegistry
 from .moto_shapes import moto_output_errors
 from .rate_limits import RateLimits
 from .routing import RequestInfo, classify, json_version, query_compatible
+from .ses_regions import RegionsWithoutSes, drop_connection
 from .shapes import operation_model, output_errors
 from .store import RegionState, Store
 from .sts_rules import StsRules
@@ -110,6 +111,7 @@ class EndpointApp:
         self.sts = StsRules()
         self.reports = credential_report.CredentialReports()
         self.rates = RateLimits()
+        self.regions_without_ses = RegionsWithoutSes()
         self.validation_failures: list[str] = []
         self.admin = AdminApi(self)
 
@@ -124,6 +126,7 @@ class EndpointApp:
         self.sts.configure(None)
         self.reports.reset()
         self.rates.reset()
+        self.regions_without_ses.reset()
         self.validation_failures.clear()
 
     # --- WSGI -----------------------------------------------------------------------------------
@@ -163,6 +166,8 @@ class EndpointApp:
         info = classify(incoming.method, incoming.raw_path, incoming.query, incoming.headers, incoming.form)
         if info.service is None:
             return None
+        if self.regions_without_ses.blocks(info.service, info.region):
+            drop_connection(environ)  # as AWS: no SES endpoint in that region answers anything
         account_id = self._account_id(info, incoming)
         try:
             self.sts.check(info, account_id, incoming.form, incoming.headers, environ)

@@ -217,6 +217,12 @@ class AdminClient:
         """Make the credentials of later ``AssumeRole`` calls expire after ``seconds`` (None: as asked)."""
         self._call("POST", "/sts/credential-lifetime", {"seconds": seconds} if seconds is not None else {})
 
+    def set_regions_without_ses(self, regions: list[str] | None) -> list[str]:
+        """Make SES (v1 and v2) unreachable in ``regions``, as where AWS offers no SES (None: botocore's
+        data, the default); returns the previous list."""
+        result = self._call("POST", "/ses/regions-without-ses", {"regions": regions})
+        return list(result["previous"])
+
     # --- faults ---------------------------------------------------------------------------------
 
     def inject_fault(

@@ -144,10 +144,10 @@ def test_receipt_denied_is_an_error(endpoint: LocalEndpoint, scan: Scan) -> None
 
 
 def test_disabled_opt_in_region_is_one_error_for_the_region(endpoint: LocalEndpoint, scan: Scan) -> None:
-    endpoint.inject_fault("sesv2", "*", code="UnrecognizedClientException", status=403, region="ap-east-1")
-    inventory = scan(regions=[HOME, "ap-east-1"])
+    endpoint.inject_fault("sesv2", "*", code="UnrecognizedClientException", status=403, region="me-south-1")
+    inventory = scan(regions=[HOME, "me-south-1"])
     [error] = inventory.errors
-    assert error.set_name == f"{ACCOUNT}/ap-east-1"
+    assert error.set_name == f"{ACCOUNT}/me-south-1"
     assert error.affects == REGIONAL_TYPES
     assert error.code == "UnrecognizedClientException"
     assert "opt-in region" in error.message

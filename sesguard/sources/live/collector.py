@@ -200,7 +200,7 @@ class _Scan:
 
     def read_region(self, session: AccountSession, scope: Scope, items: Executor) -> Collected:
         """Read one account and region."""
-        return read_region(
+        out = read_region(
             session,
             scope,
             items,
@@ -209,6 +209,9 @@ class _Scan:
             dmarc=self.dmarc,
             strict=self.options.all_regions_strict,
         )
+        for note in out.notes.get("regions_without_ses", {}).values():
+            self._say(f"{scope.account}: {note}")
+        return out
 
 
 def _fail_everywhere(
@@ -308,6 +311,7 @@ def _inventory(
     names = {s.set_name for p in plans for s in [*p.scopes, *([p.account_scope] if p.account_scope else [])]}
     names.update(r.set_name for r in inventory.resources)
     names.update(e.set_name for e in inventory.errors)
+    names.difference_update(result.notes.get("regions_without_ses", {}))  # a note, not rows
     inventory.sets = dict.fromkeys(sorted(names), SOURCE)
     inventory.meta["api_calls"] = scan.counter.calls()
     if shard is not None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from concurrent.futures import Executor
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
+
+import botocore
 
 from sesguard.model import ACCOUNT, EMAIL_IDENTITY, Resource, Unknown, is_unknown
 from sesguard.sources.live.account import ACCOUNT_PROPS, account_props
@@ -68,6 +70,25 @@ def quiet_region(sent: Any, out: Collected, scope: Scope) -> Any:
     return not sent
 
 
+# What a client gets where no SES endpoint exists: no name to resolve (AWS), or a dropped
+# connection (the local endpoint; see sesguard/local/ses_regions.py).
+NO_ENDPOINT_CODES: Final = frozenset({"EndpointConnectionError", "ConnectionClosedError"})
+
+
+def ses_offered(session: AccountSession, scope: Scope) -> bool:
+    """Whether the installed botocore knows an SES v2 endpoint in the scope's region."""
+    regions = session.session.get_available_regions("sesv2", partition_name=scope.partition)
+    return scope.region in regions
+
+
+def no_ses_note(region: str, exc: BaseException) -> str:
+    """The note a region without SES gets (instead of error rows)."""
+    return (
+        f"SES is not offered in {region}: no SES endpoint answered ({error_code(exc)}) and botocore "
+        f"{botocore.__version__} lists none there; nothing to read (leave it out of --regions)"
+    )
+
+
 def read_region(
     session: AccountSession,
     scope: Scope,
@@ -82,7 +103,17 @@ def read_region(
     out = Collected()
     v2 = session.client("sesv2", scope.region)
     v1 = session.client("ses", scope.region)
-    response, failed = attempt(v2.get_account)
+    if ses_offered(session, scope):
+        response, failed = attempt(v2.get_account)
+    else:
+        # botocore lists no SES endpoint here: one attempt tells a region without SES (no endpoint
+        # answers, as on AWS) from one newer than the installed botocore (it answers).
+        response, failed = attempt(session.client("sesv2", scope.region, single_attempt=True).get_account)
+        if failed is not None and error_code(failed) in NO_ENDPOINT_CODES:
+            out.notes["regions_without_ses"] = {scope.set_name: no_ses_note(str(scope.region), failed)}
+            return out
+        if failed is not None and error_code(failed) not in REGION_LEVEL_CODES:
+            response, failed = attempt(v2.get_account)  # it answered: the usual retries from here on
     if failed is not None and error_code(failed) in REGION_LEVEL_CODES:
         out.fail_types(
             failed,

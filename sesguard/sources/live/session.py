@@ -106,7 +106,7 @@ class AccountSession:
         self.account = account
         self._counter = counter
         self._config = config
-        self._clients: dict[tuple[str, str | None], Client] = {}
+        self._clients: dict[tuple[str, str | None, bool], Client] = {}
         self._pacers: dict[tuple[str, str | None], Pacer] = {}
         self._lock = threading.Lock()
 
@@ -124,13 +124,17 @@ class AccountSession:
                 found = self._pacers[(operation, region)] = Pacer(interval)
             return found
 
-    def client(self, service: str, region: str | None = None) -> Client:
-        """The shared client of ``service`` in ``region`` (the session's region when None)."""
-        key = (service, region)
+    def client(self, service: str, region: str | None = None, *, single_attempt: bool = False) -> Client:
+        """The shared client of ``service`` in ``region`` (the session's region when None);
+        ``single_attempt``: one that never retries (a probe)."""
+        key = (service, region, single_attempt)
         with self._lock:
             found = self._clients.get(key)
             if found is None:
-                found = self.session.client(service, region_name=region, config=self._config)
+                config = self._config
+                if single_attempt:
+                    config = config.merge(Config(retries={"mode": "standard", "total_max_attempts": 1}))
+                found = self.session.client(service, region_name=region, config=config)
                 self._counter.attach(found)
                 response_check.attach(found, self.deadline)
                 self._clients[key] = found
