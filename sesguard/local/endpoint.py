@@ -136,7 +136,7 @@ class LocalEndpoint(AdminClient):
         ``account_id`` acts in that account (moto's ``X-Moto-Account-Id`` header): how tests set up
         other accounts, since AssumeRole, as on AWS, needs a role that exists and trusts the caller.
         """
-        client = make_client(
+        return make_client(
             self.url,
             service,
             region_name,
@@ -144,14 +144,8 @@ class LocalEndpoint(AdminClient):
             secret_access_key=secret_access_key,
             session_token=session_token,
             config=config,
+            account_id=account_id,
         )
-        if account_id is not None:
-
-            def act_in_account(request: Any, **_: Any) -> None:
-                request.headers["X-Moto-Account-Id"] = account_id
-
-            client.meta.events.register("before-sign", act_in_account)
-        return client
 
 
 _sessions = threading.local()
@@ -176,10 +170,12 @@ def make_client(
     secret_access_key: str = FAKE_SECRET_ACCESS_KEY,
     session_token: str | None = None,
     config: Config | None = None,
+    account_id: str | None = None,
 ) -> Any:
-    """A boto3 client for ``service`` at ``url``, with explicit credentials (never the user's own)."""
+    """A boto3 client for ``service`` at ``url``, with explicit credentials (never the user's own);
+    ``account_id``: acting in that account (moto's ``X-Moto-Account-Id`` header, for set-up)."""
     factory: Any = _session().client  # boto3-stubs types client() per literal service name
-    return factory(
+    client = factory(
         service,
         region_name=region_name,
         endpoint_url=url,
@@ -188,3 +184,10 @@ def make_client(
         aws_session_token=session_token,
         config=config,
     )
+    if account_id is not None:
+
+        def act_in_account(request: Any, **_: Any) -> None:
+            request.headers["X-Moto-Account-Id"] = account_id
+
+        client.meta.events.register("before-sign", act_in_account)
+    return client

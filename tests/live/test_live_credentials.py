@@ -59,6 +59,17 @@ def test_scan_longer_than_the_credential_lifetime_has_no_expired_token(
     assert inventory.meta["api_calls"]["sts:AssumeRole"] > 2
 
 
+def test_refresh_windows_follow_the_lifetime_the_credentials_came_with(endpoint: LocalEndpoint, scan: Scan) -> None:
+    """Credentials that live 60 s though 900 s were asked (as role chaining caps them at an hour) are
+    refreshed near their own expiry, not on every call (the windows of a 900 s session are longer)."""
+    _members(endpoint)
+    endpoint.set_credential_lifetime(60)
+    inventory = scan(regions=[HOME], assume_role="sesguard-readonly", accounts=[B, C], role_session_duration=900)
+    assert inventory.errors == []
+    assert inventory.meta["live"]["seconds"] < 40  # (the advisory window is a quarter of 60 s)
+    assert inventory.meta["api_calls"]["sts:AssumeRole"] == 2
+
+
 def test_static_credentials_would_have_expired(endpoint: LocalEndpoint) -> None:
     """The control of the test above: without refreshing, the same wait ends in ExpiredToken."""
     create_scan_role(endpoint, B)

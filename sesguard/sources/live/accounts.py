@@ -14,7 +14,7 @@ that EC2 ``DescribeRegions`` lists for the account (it lists enabled regions onl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import boto3
@@ -90,13 +90,27 @@ class RoleCredentials(RefreshableCredentials):  # type: ignore[misc]
 
     botocore starts refreshing 15 minutes before expiry (10 minutes: mandatory). For sessions of
     less than an hour those windows are scaled to the session (a quarter and a sixth of it), so a
-    15-minute session is not refreshed on every call.
+    15-minute session is not refreshed on every call. The session is the shorter of the duration
+    asked for and the lifetime the credentials came with (AWS caps role-chained sessions at one hour
+    whatever was asked), measured again at every refresh.
     """
 
     def __init__(self, *, duration_seconds: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._advisory_refresh_timeout: int = min(ADVISORY_REFRESH, duration_seconds // 4)
-        self._mandatory_refresh_timeout: int = min(MANDATORY_REFRESH, duration_seconds // 6)
+        self._duration_seconds = duration_seconds
+        self._scale_refresh_windows(self._expiry_time)
+
+    def _set_from_data(self, data: dict[str, Any]) -> None:
+        super()._set_from_data(data)
+        self._scale_refresh_windows(getattr(self, "_staged_expiry_time", None) or self._expiry_time)
+
+    def _scale_refresh_windows(self, expiry: datetime | None) -> None:
+        lifetime = float(self._duration_seconds)
+        if expiry is not None:
+            lifetime = min(lifetime, (expiry - datetime.now(expiry.tzinfo or UTC)).total_seconds())
+        lifetime = max(lifetime, 1.0)
+        self._advisory_refresh_timeout: float = min(ADVISORY_REFRESH, lifetime / 4)
+        self._mandatory_refresh_timeout: float = min(MANDATORY_REFRESH, lifetime / 6)
 
 
 class _FixedProvider(CredentialProvider):  # type: ignore[misc]
