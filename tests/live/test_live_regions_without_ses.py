@@ -2,7 +2,8 @@
 
 On AWS no SES endpoint exists there (``email.ap-east-1.amazonaws.com`` does not resolve), so a
 client gets no answer at all; the local endpoint drops those connections (sesguard/local/ses_regions.py).
-botocore's partition data lists no SES endpoint in ap-east-1 (Hong Kong), the region used here.
+botocore's partition data lists no SES endpoint in ap-east-1 (Hong Kong; botocore 1.44), the region used
+here (another such region if a later botocore lists SES there).
 """
 
 from __future__ import annotations
@@ -20,18 +21,27 @@ from sesguard.local import LocalEndpoint
 from .live_support import ACCOUNT, HOME, Scan, build_small_account
 
 CHECKS = Path(__file__).resolve().parents[2] / "checks"
-NO_SES = "ap-east-1"
+
+
+def _no_ses_region() -> str | None:
+    """A region botocore knows (EC2) where it lists no SES endpoint: ap-east-1 in botocore 1.44."""
+    session = boto3.Session()
+    offered = set(session.get_available_regions("sesv2")) | set(session.get_available_regions("ses"))
+    others = sorted(set(session.get_available_regions("ec2")) - offered)
+    return "ap-east-1" if "ap-east-1" in others else (others[0] if others else None)
+
+
+NO_SES = _no_ses_region() or "no-such-region"
+pytestmark = pytest.mark.skipif(
+    _no_ses_region() is None, reason="the installed botocore lists SES in every region it knows"
+)
 NEWER = "eu-south-2"  # a region the test pretends the installed botocore does not know yet
 
 pytest_plugins = ("pytester",)
 
 
-def test_botocore_lists_no_ses_in_the_region(endpoint: LocalEndpoint) -> None:
-    session = boto3.Session()
-    assert NO_SES not in session.get_available_regions("sesv2")
-    assert NO_SES not in session.get_available_regions("ses")
-    assert NO_SES in session.get_available_regions("ec2")
-    # ... and the endpoint answers nothing there, for SES v1 and v2; other services do answer
+def test_the_endpoint_answers_no_ses_request_there(endpoint: LocalEndpoint) -> None:
+    # SES v1 and v2 get no answer at all; other services do answer
     once = Config(retries={"mode": "standard", "total_max_attempts": 1})
     for service, call in (("sesv2", "get_account"), ("ses", "get_send_quota")):
         with pytest.raises(ConnectionClosedError):
@@ -83,4 +93,4 @@ def test_pytest_checks_names_the_region_once_and_judges_the_others(
     assert not [r for r in rows if r["status"] == "error"]
     assert any(r["resource"]["region"] == HOME and r["status"] == "pass" for r in rows)
     lines = [ln for ln in result.stdout.lines if NO_SES in ln and not ln.endswith(f"{NO_SES} done")]
-    assert len(lines) == 1 and "SES is not offered in ap-east-1" in lines[0], lines  # the one note
+    assert len(lines) == 1 and f"SES is not offered in {NO_SES}" in lines[0], lines  # the one note

@@ -76,7 +76,8 @@ def _query_client(url: str, tmp_path: Path) -> Any:
 
 def test_json_client_pages_at_max_records(client: ClientFactory) -> None:
     cloudwatch = client("cloudwatch", config=NO_RETRY)
-    assert cloudwatch.meta.service_model.resolved_protocol == "json"
+    model = cloudwatch.meta.service_model
+    assert getattr(model, "resolved_protocol", model.protocol) == "json"  # botocore >= 1.37; older: query
     names = _alarms(cloudwatch)
     pages = _walk(cloudwatch, 100)
     assert [len(p) for p in pages] == [100, 100, 30]
@@ -102,7 +103,8 @@ def test_json_client_pages_at_max_records(client: ClientFactory) -> None:
 def test_query_client_pages_at_max_records(ep: LocalEndpoint, client: ClientFactory, tmp_path: Path) -> None:
     names = _alarms(client("cloudwatch", config=NO_RETRY))
     cloudwatch = _query_client(ep.url, tmp_path)
-    assert cloudwatch.meta.service_model.resolved_protocol == "query"
+    model = cloudwatch.meta.service_model
+    assert getattr(model, "resolved_protocol", model.protocol) == "query"
     seen: list[str] = []
     for page in cloudwatch.get_paginator("describe_alarms").paginate(PaginationConfig={"PageSize": 100}):
         assert len(page["MetricAlarms"]) <= 100
