@@ -33,6 +33,7 @@ from sesguard.policies import (
     load_policies,
     policy_set_digest,
 )
+from sesguard.runtest import RowRunner
 from sesguard.terminal import row_detail, row_line, safe
 from sesguard.verdicts import WaiverState, waiver_notice
 
@@ -302,7 +303,12 @@ def pytest_configure(config: pytest.Config) -> None:
         baseline=baseline,
     )
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    config.pluginmanager.register(RowOutcomes(config.stash[STATE_KEY].outcomes, reporter), "sesguard-row-outcomes")
+    config.pluginmanager.register(
+        RowOutcomes(config.stash[STATE_KEY].outcomes, reporter), "sesguard-row-outcomes"
+    )
+    from sesguard.checks.test_policies import test_policy
+
+    config.stash[RUNNER_KEY] = RowRunner(config, test_policy, ROW_FIXTURE, setup_row, row_line)
     _collect_the_checks(config)
     _quiet_by_default(config)
 
@@ -612,12 +618,30 @@ def sesguard_finding(request: pytest.FixtureRequest) -> Finding:
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    """A row of the shipped check runs through sesguard's short protocol (:mod:`sesguard.runtest`)."""
+    runner = item.config.stash.get(RUNNER_KEY, None)
+    finding = runner.row_of(item) if runner is not None else None
+    if runner is None or finding is None:
+        return None
+    runner.run(item, finding, nextitem)
+    return True
+
+
+RUNNER_KEY: Final = pytest.StashKey["RowRunner"]()
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A row's properties (JUnit, xdist); an ``error`` row errors at setup (it could not be evaluated)."""
     callspec = getattr(item, "callspec", None)
     finding = callspec.params.get(ROW_FIXTURE) if callspec is not None else None
-    if not isinstance(finding, Finding):
-        return
+    if isinstance(finding, Finding):
+        setup_row(item, finding)
+
+
+def setup_row(item: pytest.Item, finding: Finding) -> None:
+    """Give ``item`` its row's properties; fail it (an ERROR: not evaluated) when the row is an error."""
     item.user_properties.extend(
         [
             ("policy_id", finding.policy_id),

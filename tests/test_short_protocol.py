@@ -1,0 +1,200 @@
+"""sesguard's short run protocol (:mod:`sesguard.runtest`) against pytest's full one, as users see them.
+
+The same rows run twice: through the short protocol, and through pytest's full protocol (forced by a
+plugin's autouse fixture, which the short protocol honours). Every report pytest's consumers get (a
+plugin records them), the JUnit XML, the terminal and the exit code must be the same.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples" / "templates"
+
+pytest_plugins = ("pytester",)
+
+RECORDER = """
+import json, os
+import pytest
+
+REPORTS = []
+
+
+def pytest_runtest_logreport(report):
+    crash = getattr(report.longrepr, "reprcrash", None)
+    REPORTS.append({
+        "nodeid": report.nodeid, "when": report.when, "outcome": report.outcome,
+        "location": list(report.location), "keywords": sorted(report.keywords),
+        "longrepr": list(report.longrepr) if isinstance(report.longrepr, tuple) else str(report.longrepr),
+        "crash": None if crash is None else [crash.path, crash.lineno, crash.message],
+        "user_properties": [list(p) for p in report.user_properties], "sections": report.sections,
+        "wasxfail": getattr(report, "wasxfail", None), "duration_ok": report.duration >= 0 and report.stop >= report.start,
+    })
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["REPORTS_OUT"], "w") as out:
+        json.dump(REPORTS, out)
+"""
+
+FULL_PROTOCOL = """
+
+@pytest.fixture(autouse=True)
+def nothing_to_set_up():
+    yield
+"""
+
+WAIVERS = """
+waivers:
+  - {policy: SES-CS-001, resource: MarketingSet, reason: events go to a vendor webhook (T-12), expires: 2999-01-31}
+  - {policy: SES-CS-001, resource: TransactionalSet, reason: no longer needed, expires: 2999-01-01}
+"""
+
+
+def _run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, name: str, *args: str
+) -> tuple[pytest.RunResult, list[dict[str, Any]], str]:
+    out = pytester.path / name
+    out.mkdir()
+    monkeypatch.setenv("REPORTS_OUT", str(out / "reports.json"))
+    result = pytester.runpytest_subprocess(
+        "--templates", "templates", "broken.yaml", "--waivers", "waivers.yaml", "--report-dir", str(out),
+        f"--junitxml={out}/pytest.xml", "-p", "no:randomly", "-p", "no:cacheprovider", "-p", "recorder", *args,
+    )  # fmt: skip
+    reports = json.loads((out / "reports.json").read_text())
+    junit = re.sub(r' (time|timestamp|hostname)="[^"]*"', "", (out / "pytest.xml").read_text())
+    return result, reports, junit
+
+
+def _terminal(result: pytest.RunResult, name: str) -> list[str]:
+    """The output without what differs between two runs (times, the report folder's name)."""
+    return [re.sub(r" in [0-9.]+s", "", line).replace(f"/{name}/", "/out/") for line in result.stdout.lines]
+
+
+@pytest.mark.parametrize("options", [(), ("-v", "-rA"), ("--tb=line", "-rfEsxX")])
+def test_the_short_protocol_reports_what_pytests_full_protocol_reports(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, options: tuple[str, ...]
+) -> None:
+    shutil.copytree(EXAMPLES, pytester.path / "templates")
+    (pytester.path / "waivers.yaml").write_text(WAIVERS)
+    (pytester.path / "broken.yaml").write_text(
+        "Resources:\n  Id:\n    Type: AWS::SES::EmailIdentity\n    Properties: {EmailIdentity: !Ref Missing}\n"
+    )
+    pytester.syspathinsert()
+    (pytester.path / "recorder.py").write_text(RECORDER)
+    short, short_reports, short_junit = _run(pytester, monkeypatch, "short", *options)
+    (pytester.path / "recorder.py").write_text(RECORDER + FULL_PROTOCOL)
+    full, full_reports, full_junit = _run(pytester, monkeypatch, "full", *options)
+
+    outcomes = {(r["when"], r["outcome"], r["wasxfail"] is not None) for r in short_reports}
+    # every kind of row: passed, failed, skipped, waived (xfail), not evaluated (setup error)
+    assert {("call", "passed", False), ("call", "failed", False), ("call", "skipped", False)} <= outcomes
+    assert {("call", "skipped", True), ("setup", "failed", False), ("teardown", "passed", False)} <= outcomes
+    assert all(r["duration_ok"] for r in short_reports)
+    assert short_reports == full_reports
+    assert short_junit == full_junit
+    assert short.ret == full.ret == 1
+    assert _terminal(short, "short") == _terminal(full, "full")
+    assert "stale waiver" in short.stdout.str()
+
+
+PROBE = """
+import os
+
+CALLS = []
+
+
+def pytest_runtest_call(item):
+    CALLS.append(item.nodeid)
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["PROBE_OUT"], "w") as out:
+        out.write(str(len(CALLS)))
+"""
+
+
+def test_rows_take_the_full_protocol_only_when_something_could_tell(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin's phase hook sees no row; an autouse fixture, a marker or ``--setup-show`` puts the rows back
+    on pytest's path (the fixture and the marker could change what a phase does)."""
+    shutil.copytree(EXAMPLES, pytester.path / "templates")
+    pytester.makepyfile(rowprobe=PROBE)
+    pytester.syspathinsert()
+    probe = pytester.path / "calls"
+    monkeypatch.setenv("PROBE_OUT", str(probe))
+
+    def calls(*args: str) -> int:
+        result = pytester.runpytest_subprocess(
+            "-p", "rowprobe", "--templates", "templates", "-p", "no:randomly", *args
+        )
+        assert result.ret == 1, result.stdout.str()
+        return int(probe.read_text())
+
+    assert calls() == 0
+    assert calls("--setup-show") > 50
+    pytester.makepyfile(
+        rowfixture="import pytest\n\n@pytest.fixture(autouse=True)\ndef around():\n    yield\n"
+    )
+    assert calls("-p", "rowfixture") > 50
+    (pytester.path / "conftest.py").write_text(
+        "import pytest\n\ndef pytest_collection_modifyitems(items):\n"
+        "    for item in items:\n        item.add_marker(pytest.mark.slow)\n"
+    )
+    assert calls() > 50
+    # a project's conftest hooking a phase of the rows beside it gets them (the checks re-exported locally)
+    (pytester.path / "conftest.py").write_text(PROBE.replace("PROBE_OUT", "CONFTEST_OUT"))
+    pytester.makepyfile(test_rows="from sesguard.checks.test_policies import test_policy\n")
+    monkeypatch.setenv("CONFTEST_OUT", str(pytester.path / "conftest-calls"))
+    assert calls("test_rows.py") > 50
+    assert int((pytester.path / "conftest-calls").read_text()) > 50
+
+
+def test_a_run_with_the_projects_own_tests_sets_up_and_tears_down_as_pytest_does(
+    pytester: pytest.Pytester,
+) -> None:
+    """The project's session fixture, used before the rows, is finalized once, after the last row."""
+    shutil.copytree(EXAMPLES, pytester.path / "templates")
+    pytester.makepyfile(
+        test_mine="""
+        import os
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def resource():
+            yield "r"
+            with open("finalized", "a") as out:
+                out.write("once\\n")
+
+        def test_mine(resource):
+            assert resource == "r"
+        """
+    )
+    result = pytester.runpytest_subprocess(
+        "test_mine.py", "--pyargs", "sesguard.checks", "--templates", "templates", "-p", "no:randomly", "-v"
+    )
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*test_mine.py::test_mine PASSED*"])
+    assert (pytester.path / "finalized").read_text() == "once\n"
+    rows = [
+        line
+        for line in result.stdout.lines
+        if re.search(r"::test_policy\[SES-.*\] (PASSED|FAILED|SKIPPED|ERROR)", line)
+    ]
+    assert len(rows) > 50
+    junit = pytester.path / "j.xml"
+    pytester.runpytest_subprocess(
+        "test_mine.py", "--pyargs", "sesguard.checks", "--templates", "templates", "-p", "no:randomly",
+        f"--junitxml={junit}",
+    )  # fmt: skip
+    cases = list(ET.parse(junit).getroot().iter("testcase"))
+    assert len(cases) == len(rows) + 1
