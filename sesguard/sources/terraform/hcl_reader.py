@@ -1,8 +1,8 @@
 """Parsing one ``.tf`` / ``.tfvars`` file into blocks and attributes that keep their line numbers.
 
-python-hcl2 (v8) parses with Lark and ``propagate_positions``; its dict serialization loses the
-expression structure (values become strings like ``"${var.x}"``), so sesguard works on the raw Lark
-parse tree instead: blocks and attributes carry 1-based lines, expressions stay trees that
+python-hcl2 (v8) parses with Lark; its dict serialization loses the expression structure (values
+become strings like ``"${var.x}"``), so sesguard works on the raw Lark parse tree instead (python-hcl2's
+parser, see :mod:`.hcl_parser`): blocks and attributes carry 1-based lines, expressions stay trees that
 :mod:`.expressions` evaluates.
 """
 
@@ -69,12 +69,14 @@ class HclFile:
 
 def parse_text(text: str) -> Tree[Token]:
     """The raw Lark tree of HCL text; raises :class:`HclParseError` on bad input."""
-    from hcl2.parser import parser  # imported lazily: building the parser reads its grammar cache
+    from sesguard.sources.terraform.hcl_parser import parser  # lazily: loading it reads python-hcl2's tables
 
     try:
         tree: Tree[Token] = parser().parse(text + "\n")
     except UnexpectedInput as err:
-        raise HclParseError(_describe(err), err.line if isinstance(err.line, int) and err.line > 0 else None) from None
+        raise HclParseError(
+            _describe(err), err.line if isinstance(err.line, int) and err.line > 0 else None
+        ) from None
     except (LarkError, RecursionError, ValueError, RuntimeError) as err:
         raise HclParseError(f"cannot parse ({type(err).__name__})") from None
     return tree

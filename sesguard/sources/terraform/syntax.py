@@ -29,11 +29,11 @@ def subtrees(tree: Tree[Token]) -> list[Tree[Token]]:
 
 
 def node_line(node: Tree[Token] | Token) -> int:
-    """The 1-based line a node starts on (1 when the parser gave none)."""
+    """The 1-based line a node starts on: its first token's (1 when it has none)."""
     if isinstance(node, Token):
         return node.line or 1
-    meta = node.meta
-    return meta.line if not meta.empty and meta.line else 1
+    first = next(node.scan_values(lambda value: isinstance(value, Token)), None)
+    return first.line or 1 if isinstance(first, Token) else 1
 
 
 def unescape(text: str) -> str:
