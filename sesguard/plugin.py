@@ -753,7 +753,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state is None or state.inventory is None or _is_worker(session.config):
         return
     _forget_passed_setups(session.config)
-    from sesguard.atomic import write_json_atomic
+    from sesguard.atomic import write_json_rows_atomic
     from sesguard.findings_doc import FINDINGS_FILE, build_document
 
     config = session.config
@@ -784,7 +784,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         policies=state.policies,
     )
     formats = _report_formats(config)
-    written = [write_json_atomic(document, report_dir / FINDINGS_FILE)]  # every run writes it
+    written = [write_json_rows_atomic(document, report_dir / FINDINGS_FILE)]  # every run writes it
     others = [f for f in formats if f != "json"]
     from sesguard.reports import write_reports
 

@@ -11,17 +11,17 @@ properties pytest's own path gives them, and ``pytest_runtest_logfinish``. Wrapp
 protocol (warnings capture, assertion hooks, faulthandler) still wrap it.
 
 A row takes pytest's full path whenever something could observe the difference: another fixture
-(an autouse one), a marker, a project ``conftest.py`` hooking the phases or their reports,
-``--pdb``/``--trace``, ``--setup-show``/``--setup-only``/``--setup-plan``, ``--runxfail`` or
-``--full-trace``.
+(an autouse one), a marker, a plugin or ``conftest.py`` other than pytest's own hooking a phase
+(``pytest_runtest_setup``/``call``/``teardown``/``makereport``, ``pytest_pyfunc_call``: pytest-html's
+extras, allure's steps, a project's screenshot-on-failure hook), ``--pdb``/``--trace``,
+``--setup-show``/``--setup-only``/``--setup-plan``, ``--runxfail`` or ``--full-trace``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import Any, Final, Literal
 
 import pytest
@@ -37,7 +37,12 @@ PHASE_HOOKS: Final = (
     "pytest_pyfunc_call",
     "pytest_exception_interact",
 )
-"""Hooks the full protocol calls around a test's phases: a project conftest implementing one gets it."""
+"""Hooks the full protocol calls around a test's phases: a plugin implementing one gets the full protocol."""
+
+PHASE_HOOKS_SEEN_BY_DESIGN: Final = ("_pytest.", "sesguard.", "pytest_randomly")
+"""Plugins whose phase hooks a row does without: pytest's own (capture, logging, skip/xfail marks, fixtures,
+the traceback of a crash: a row has none of them) and pytest-randomly (it reseeds ``random`` around each
+test; a row draws no random number)."""
 
 FULL_PROTOCOL_OPTIONS: Final = (
     "usepdb",
@@ -71,7 +76,8 @@ class RowRunner:
         self.setup_row = setup_row
         self.crash_message = crash_message
         self.enabled = not any(config.getoption(name, False) for name in FULL_PROTOCOL_OPTIONS)
-        self._plain_hooks: dict[int, bool] = {}  # id(ihook) -> no conftest hooks the phases
+        self._plain_hooks: dict[int, bool] = {}  # id(ihook) -> no other plugin hooks the phases
+        self._check_location: tuple[str, int | None, str] | None = None
 
     def row_of(self, item: pytest.Item) -> Finding | None:
         """The row ``item`` tests when it may take the short protocol, else None."""
@@ -87,8 +93,8 @@ class RowRunner:
     def _plain(self, ihook: Any) -> bool:
         known = self._plain_hooks.get(id(ihook))
         if known is None:
-            known = not any(
-                Path(getattr(impl.plugin, "__file__", None) or "").name == "conftest.py"
+            known = all(
+                _plugin_module(impl.plugin).startswith(PHASE_HOOKS_SEEN_BY_DESIGN)
                 for name in PHASE_HOOKS
                 for impl in getattr(ihook, name).get_hookimpls()
             )
@@ -99,7 +105,7 @@ class RowRunner:
         """logstart, the setup/call/teardown reports pytest would make, logfinish."""
         ihook = item.ihook
         node_id = getattr(item, "id", None) or item.nodeid
-        location = item.location
+        location = self._location(item)
         ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=location)
         keywords: dict[str, Literal[1]] = dict.fromkeys(item.keywords, 1)
 
@@ -143,6 +149,15 @@ class RowRunner:
         report("teardown", "passed", None, started, clock)
         ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=location)
 
+    def _location(self, item: pytest.Item) -> tuple[str, int | None, str]:
+        """``item.location``: the check's file and line (computed once: the same function for every row)
+        and the row's own name."""
+        if self._check_location is None:
+            self._check_location = item.location
+            return self._check_location
+        path, line, _ = self._check_location
+        return (path, line, item.getmodpath())  # type: ignore[attr-defined]  # a Function (row_of)
+
     def _call(self, item: pytest.Item, finding: Finding) -> tuple[Outcome, object, str | None]:
         """The check's outcome, its failure representation (or skip location), and an xfail reason."""
         try:
@@ -182,3 +197,9 @@ def _crash_site(tb: TracebackType | None) -> tuple[str, int]:
             site = (frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
     return site
+
+
+def _plugin_module(plugin: object) -> str:
+    """The module a plugin comes from (a plugin is a module or an object of a class)."""
+    name = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
+    return f"{name}." if name in ("sesguard", "_pytest") else name

@@ -76,7 +76,8 @@ def _run(
 
 def _terminal(result: pytest.RunResult, name: str) -> list[str]:
     """The output without what differs between two runs (times, the report folder's name)."""
-    return [re.sub(r" in [0-9.]+s", "", line).replace(f"/{name}/", "/out/") for line in result.stdout.lines]
+    lines = (re.sub(r" in [0-9.]+s( \([0-9:]+\))?", "", line).strip("= ") for line in result.stdout.lines)
+    return [line.replace(f"/{name}/", "/out/") for line in lines]
 
 
 @pytest.mark.parametrize("options", [(), ("-v", "-rA"), ("--tb=line", "-rfEsxX")])
@@ -109,6 +110,23 @@ def test_the_short_protocol_reports_what_pytests_full_protocol_reports(
 PROBE = """
 import os
 
+FULL = []
+
+
+def pytest_runtest_logreport(report):
+    # pytest's full protocol names the test in PYTEST_CURRENT_TEST during each phase (and its report)
+    if report.when == "call" and os.environ.get("PYTEST_CURRENT_TEST", "").startswith(report.nodeid):
+        FULL.append(report.nodeid)
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["PROBE_OUT"], "w") as out:
+        out.write(str(len(FULL)))
+"""
+
+PHASE_HOOK = """
+import os
+
 CALLS = []
 
 
@@ -117,7 +135,7 @@ def pytest_runtest_call(item):
 
 
 def pytest_sessionfinish(session):
-    with open(os.environ["PROBE_OUT"], "w") as out:
+    with open(os.environ["PHASE_OUT"], "w") as out:
         out.write(str(len(CALLS)))
 """
 
@@ -125,38 +143,39 @@ def pytest_sessionfinish(session):
 def test_rows_take_the_full_protocol_only_when_something_could_tell(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A plugin's phase hook sees no row; an autouse fixture, a marker or ``--setup-show`` puts the rows back
-    on pytest's path (the fixture and the marker could change what a phase does)."""
+    """The rows take the short protocol unless a fixture, a marker, another plugin's (or a conftest's)
+    phase hook or an option such as ``--setup-show`` could tell the difference."""
     shutil.copytree(EXAMPLES, pytester.path / "templates")
-    pytester.makepyfile(rowprobe=PROBE)
+    pytester.makepyfile(rowprobe=PROBE, rowphase=PHASE_HOOK)
     pytester.syspathinsert()
-    probe = pytester.path / "calls"
+    probe, phase = pytester.path / "full", pytester.path / "phase"
     monkeypatch.setenv("PROBE_OUT", str(probe))
+    monkeypatch.setenv("PHASE_OUT", str(phase))
 
-    def calls(*args: str) -> int:
-        result = pytester.runpytest_subprocess(
-            "-p", "rowprobe", "--templates", "templates", "-p", "no:randomly", *args
-        )
+    def full_protocol_rows(*args: str) -> int:
+        result = pytester.runpytest_subprocess("-p", "rowprobe", "--templates", "templates", *args)
         assert result.ret == 1, result.stdout.str()
         return int(probe.read_text())
 
-    assert calls() == 0
-    assert calls("--setup-show") > 50
+    assert full_protocol_rows() == 0  # pytest-randomly (installed with the tests) does not count
+    assert full_protocol_rows("--setup-show") > 50
+    assert full_protocol_rows("-p", "rowphase") > 50
+    assert int(phase.read_text()) > 50  # the plugin's phase hook saw every row
     pytester.makepyfile(
         rowfixture="import pytest\n\n@pytest.fixture(autouse=True)\ndef around():\n    yield\n"
     )
-    assert calls("-p", "rowfixture") > 50
+    assert full_protocol_rows("-p", "rowfixture") > 50
     (pytester.path / "conftest.py").write_text(
         "import pytest\n\ndef pytest_collection_modifyitems(items):\n"
         "    for item in items:\n        item.add_marker(pytest.mark.slow)\n"
     )
-    assert calls() > 50
-    # a project's conftest hooking a phase of the rows beside it gets them (the checks re-exported locally)
-    (pytester.path / "conftest.py").write_text(PROBE.replace("PROBE_OUT", "CONFTEST_OUT"))
+    assert full_protocol_rows() > 50
+    # a project's conftest hooking a phase of the rows beside it (the checks re-exported locally) gets them
+    (pytester.path / "conftest.py").write_text(PHASE_HOOK)
     pytester.makepyfile(test_rows="from sesguard.checks.test_policies import test_policy\n")
-    monkeypatch.setenv("CONFTEST_OUT", str(pytester.path / "conftest-calls"))
-    assert calls("test_rows.py") > 50
-    assert int((pytester.path / "conftest-calls").read_text()) > 50
+    phase.unlink()
+    assert full_protocol_rows("test_rows.py") > 50
+    assert int(phase.read_text()) > 50
 
 
 def test_a_run_with_the_projects_own_tests_sets_up_and_tears_down_as_pytest_does(
