@@ -159,9 +159,14 @@ def rows_of(snapshot_path: Path) -> int:
     return len(build_findings(policies, inventory, {p.id: dict(p.defaults()) for p in policies}))
 
 
-def thinned(snapshot: dict[str, Any], keep_every: int) -> dict[str, Any]:
-    """The snapshot with every ``keep_every``-th identity, configuration set and user (accounts all kept)."""
-    kept = [r for i, r in enumerate(snapshot["resources"]) if r["type"] == "account" or i % keep_every == 0]
+def thinned(snapshot: dict[str, Any], fraction: float) -> dict[str, Any]:
+    """The snapshot with an evenly spread ``fraction`` of its identities, configuration sets and users
+    (accounts all kept)."""
+    kept = [
+        r
+        for i, r in enumerate(snapshot["resources"])
+        if r["type"] == "account" or int((i + 1) * fraction) > int(i * fraction)
+    ]
     return {**snapshot, "resources": kept}
 
 
@@ -171,7 +176,7 @@ def bench_inventory(base: Path, work: Path, targets: Sequence[int]) -> list[Meas
     runs = []
     for target in targets:
         copies = max(1, -(-target // full))
-        unit = thinned(snapshot, max(1, round(copies * full / target)))
+        unit = thinned(snapshot, min(1.0, target / (copies * full)))
         path = work / f"inventory-{target}.json"
         path.write_text(json.dumps(replicate(unit, copies)))
         runs.append(sesguard(f"sesguard: --inventory, {copies} account(s), ~{target} rows", ["--inventory", path], work))
