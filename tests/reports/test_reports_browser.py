@@ -205,3 +205,24 @@ def test_a_large_table_is_drawn_in_pages(
     _wait(browser, session, "window.sesguardReport.shownRows()", 4 * 70)  # four SmtpUser rows per copy
     mine = [e for e in browser.events if e.get("sessionId") == session]
     assert not [e for e in mine if e["method"] == "Runtime.exceptionThrown"]
+
+
+def test_causes_are_drawn_once_each(browser: Chromium, live_doc: dict[str, Any], tmp_path: Path) -> None:
+    """An AWS failure shared by many rows (findings.json ``causes``) is one line of its own table."""
+    live_doc["causes"] = [
+        {"account": "222222222222", "code": "AccessDenied", "places": ["eu-west-1", "IAM"],
+         "text": "AssumeRole failed: AccessDenied: <b>not bold</b>; fix: create the role",
+         "policies": ["SES-ACCT-001", "SES-IAM-001"], "rows": ["SES-ACCT-001::x", "SES-IAM-001::y"]},
+    ]  # fmt: skip
+    page = next(p for p in write_reports(live_doc, tmp_path, ["html"]) if p.name == "report.html")
+    session = browser.page()
+    browser.send("Page.navigate", {"url": page.resolve().as_uri()}, session=session)
+    browser.wait_for(lambda e: e.get("method") == "Page.loadEventFired" and e.get("sessionId") == session)
+    _wait(browser, session, "!!(window.sesguardReport && window.sesguardReport.ready)", True)
+    assert browser.evaluate(session, "document.getElementById('causes-section').hidden") is False
+    cells = browser.evaluate(session, "[...document.querySelectorAll('#causes tbody td')].map(c => c.textContent)")
+    assert cells == ["222222222222", "eu-west-1, IAM", "AccessDenied", "2",
+                     "AssumeRole failed: AccessDenied: <b>not bold</b>; fix: create the role"]  # fmt: skip
+    assert browser.evaluate(session, "document.querySelectorAll('#causes b').length") == 0  # text, not markup
+    mine = [e for e in browser.events if e.get("sessionId") == session]
+    assert not [e for e in mine if e["method"] == "Runtime.exceptionThrown"]
