@@ -21,8 +21,9 @@ def demo(ep: LocalEndpoint) -> DemoInfo:
     started = time.monotonic()
     info = build_demo(ep.url)
     # ~1.8 s on an idle machine (1.3 s the account, 0.5 s the incident's VDM data, suppression list and
-    # S3 archive); the limit leaves room for a loaded CI machine.
-    assert time.monotonic() - started < 10
+    # S3 archive). Not a timing test (that is benchmarks/' job): the limit only catches a hang. 10 s
+    # failed on the shared 2-core machine under a full parallel suite (10.2 s).
+    assert time.monotonic() - started < 60
     return info
 
 
