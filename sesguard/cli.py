@@ -199,7 +199,12 @@ def cmd_iac(args: argparse.Namespace, extra: list[str]) -> int:
         if not paths:
             print(f"sesguard: none of the {len(args.paths)} file(s) is a template; nothing to check")
             return 0
-    return run_and_print(pytest_command(["--templates", *paths], args, extra), args)
+    source = ["--templates", *paths]
+    if args.allow_empty or args.hook:  # a commit may stage no template at all
+        source.append("--allow-empty")
+    if args.max_template_bytes is not None:
+        source += ["--max-template-bytes", str(args.max_template_bytes)]
+    return run_and_print(pytest_command(source, args, extra), args)
 
 
 def cmd_report(args: argparse.Namespace, extra: list[str]) -> int:
@@ -401,8 +406,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--hook", action="store_true",
         help="pre-commit mode: named files that cannot be templates (no Resources or "
         "AWSTemplateFormatVersion; a .tf module without AWS resources) are passed over quietly, and "
-        "no template at all is a pass",
+        "no template at all is a pass (implies --allow-empty)",
     )  # fmt: skip
+    iac.add_argument("--allow-empty", action="store_true",
+                     help="a PATH that holds no template is not an error (otherwise exit 4)")  # fmt: skip
+    iac.add_argument("--max-template-bytes", type=int, metavar="N",
+                     help="largest template or .tf file read (default 5,000,000); larger ones are error rows")  # fmt: skip
     _common(iac)
     iac.set_defaults(handler=cmd_iac)
 

@@ -94,7 +94,7 @@ class Settings:
 def find_config(start: Path) -> Path | None:
     """``sesguard.yaml`` in ``start``, or a ``pyproject.toml`` there with a ``[tool.sesguard]`` table."""
     for name in CONFIG_FILE_NAMES:
-        if (start / name).is_file():
+        if (start / name).exists():  # not a regular file (a FIFO): refused when read, never ignored
             return start / name
     pyproject = start / "pyproject.toml"
     if pyproject.is_file():
@@ -108,10 +108,15 @@ def find_config(start: Path) -> Path | None:
 
 def _read(path: Path) -> tuple[Any, yaml.Node | None]:
     if path.suffix == ".toml":
+        from sesguard.policies import MAX_YAML_BYTES
+        from sesguard.sources.input_files import read_regular
+
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_regular(path, MAX_YAML_BYTES).decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: cannot read: not UTF-8 text") from exc
         except OSError as exc:
-            raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+            raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
         return _dates_as_text(data.get("tool", {}).get("sesguard", {})), None
@@ -170,7 +175,7 @@ def load_settings(
     """Read the config file and waiver files, check them against the policies; raises ConfigError."""
     settings = Settings()
     if config_path is not None:
-        if not config_path.is_file():
+        if not config_path.exists():
             raise ConfigError(f"{config_path}: config file not found")
         origin = str(config_path) + (" [tool.sesguard]" if config_path.suffix == ".toml" else "")
         data, node = _read(config_path)
@@ -184,7 +189,7 @@ def load_settings(
             extra = (config_path.parent / data["waivers_file"]).resolve()
             waiver_paths = [*waiver_paths, extra]
     for path in waiver_paths:
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(f"{path}: waiver file not found")
         settings.waivers.extend(load_waiver_file(path))
         settings.waiver_files.append(str(path))

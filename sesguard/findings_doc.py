@@ -134,5 +134,17 @@ def build_document(
         "waivers": [w.as_dict() for w in waivers],
         "rates": _rates(inventory),
         "causes": [c.as_dict() for c in group_causes(findings, inventory)],
+        "input_problems": _input_problems(inventory),
         "policies": {p.id: policy_entry(p) for p in sorted(policies, key=lambda p: p.id)},
     }
+
+
+def _input_problems(inventory: Inventory) -> list[dict[str, Any]]:
+    """Everything a source could not read, in full (an error row's message names the first few)."""
+    problems = []
+    for error in inventory.errors:
+        where = {k: v for k, v in vars(error.location).items() if v is not None}
+        problems.append(
+            {"set": error.set_name, "source": error.source, **where, "code": error.code, "message": error.message}
+        )
+    return problems

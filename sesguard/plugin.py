@@ -34,6 +34,7 @@ from sesguard.policies import (
     policy_set_digest,
 )
 from sesguard.runtest import RowRunner
+from sesguard.sources.input_files import DEFAULT_MAX_TEMPLATE_BYTES
 from sesguard.terminal import row_detail, row_line, safe
 from sesguard.verdicts import WaiverState, waiver_notice
 
@@ -87,6 +88,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         metavar="PATH",
         help="CloudFormation/SAM/CDK templates and Terraform modules or plan JSON (files or folders).",
+    )
+    group.addoption(
+        "--allow-empty",
+        action="store_true",
+        default=False,
+        help="A --templates path that holds no template is not an error (exit 4 otherwise); the "
+        "pre-commit hook passes it.",
+    )
+    group.addoption(
+        "--max-template-bytes",
+        type=int,
+        default=DEFAULT_MAX_TEMPLATE_BYTES,
+        metavar="N",
+        help=f"Largest template or .tf file read (default {DEFAULT_MAX_TEMPLATE_BYTES:,}); larger ones are "
+        "error rows naming the file and the limit.",
     )
     group.addoption(
         "--aws",
@@ -281,6 +297,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("aws"):
         _live_options(config)
     enabled = [p for p in policies if p.id not in settings.disabled]
+    if not enabled:
+        where = settings.config_file or "the settings"
+        raise pytest.UsageError(
+            f"sesguard: {where}: 'disabled' turns off all {len(policies)} policies; nothing would be checked"
+        )
     inputs = list(config.getoption("templates"))
     snapshot = None
     if config.getoption("inventory"):
@@ -405,10 +426,20 @@ def _reclaim_test_paths(config: pytest.Config) -> None:
 
 
 def _check_template_paths(config: pytest.Config) -> None:
-    """A ``--templates`` path that does not exist is a usage error (a typo), not 22 error rows."""
+    """A ``--templates`` path that does not exist is a usage error (a typo), not 22 error rows; so is one
+    that is not a regular file or folder (a pipe, ``/dev/stdin``, ``<(...)``, a FIFO, a device: it
+    would be read partly, twice or forever), and a size limit that is not a positive number."""
+    from sesguard.sources.input_files import kind_problem
+
+    limit = config.getoption("max_template_bytes")
+    if limit <= 0:
+        raise pytest.UsageError(f"--max-template-bytes: {limit} is not a positive number of bytes")
     for value in config.getoption("templates"):
         if not Path(value).exists():
             raise pytest.UsageError(f"--templates: {value}: no such file or directory")
+        problem = kind_problem(Path(value))
+        if problem is not None:
+            raise pytest.UsageError(f"--templates {value}: {problem}")
 
 
 def _now() -> str:
@@ -452,7 +483,7 @@ def _collect(config: pytest.Config, state: RunState) -> Inventory:
     inventory = Inventory()
     templates = [Path(p) for p in config.getoption("templates")]
     if templates:
-        inventory.extend(read_templates(templates))
+        inventory.extend(read_templates(templates, config.getoption("max_template_bytes")))
     if state.snapshot is not None:
         inventory.extend(state.snapshot)
     if config.getoption("aws"):
@@ -489,6 +520,11 @@ def pytest_configure_node(node: Any) -> None:
         return
     if state.inventory is None:
         _evaluate(node.config, state)
+        empty = _empty_paths(node.config, state)
+        if empty is not None:
+            node.config.stash[EMPTY_KEY] = empty
+    if EMPTY_KEY in node.config.stash:
+        pytest.exit(node.config.stash[EMPTY_KEY], returncode=pytest.ExitCode.USAGE_ERROR)
     if state.live_snapshot is not None:
         node.workerinput[LIVE_SNAPSHOT_INPUT] = str(state.live_snapshot)
 
@@ -587,6 +623,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     if state.inventory is None:
         _evaluate(metafunc.config, state)
+        empty = _empty_paths(metafunc.config, state)
+        if empty is not None:
+            metafunc.config.stash[EMPTY_KEY] = empty
     rows = sorted(state.findings, key=lambda f: f.id)
     # Direct parametrization: the row is the argument itself. Through the fixture (indirect) pytest would
     # build a `request` fixture definition per row and phase, a tenth of a large run's time.
@@ -594,10 +633,26 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 NO_SOURCE_KEY: Final = pytest.StashKey[bool]()
+EMPTY_KEY: Final = pytest.StashKey[str]()
+
+
+def _empty_paths(config: pytest.Config, state: RunState) -> str | None:
+    """The usage error for ``--templates`` paths that hold no template (unless ``--allow-empty``)."""
+    empty = state.inventory.meta.get("empty_paths") if state.inventory is not None else None
+    if not empty or config.getoption("allow_empty"):
+        return None
+    return (
+        f"sesguard: no template found in {', '.join(map(str, empty))} (CloudFormation .yaml/.yml/.json/"
+        ".template with Resources, Terraform .tf or plan JSON); pass --allow-empty if that is expected"
+    )
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """The checks were collected without a source: a usage error (exit code 4)."""
+    """The checks were collected without a source, or a ``--templates`` path holds no template (and
+    ``--allow-empty`` was not given): a usage error (exit code 4)."""
+    empty = session.config.stash.get(EMPTY_KEY, None)
+    if empty is not None:
+        pytest.exit(empty, returncode=pytest.ExitCode.USAGE_ERROR)
     if session.config.stash.get(NO_SOURCE_KEY, False):
         pytest.exit(
             "sesguard: choose what to check: --templates PATH [PATH ...], --aws, or --inventory FILE",
@@ -752,6 +807,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash.get(STATE_KEY, None)
     if state is None or state.inventory is None or _is_worker(session.config):
         return
+    if EMPTY_KEY in session.config.stash:
+        return  # a usage error: no report says anything about a run that checked nothing
     _forget_passed_setups(session.config)
     from sesguard.atomic import write_json_rows_atomic
     from sesguard.findings_doc import FINDINGS_FILE, build_document
@@ -784,23 +841,47 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         policies=state.policies,
     )
     formats = _report_formats(config)
-    written = [write_json_rows_atomic(document, report_dir / FINDINGS_FILE)]  # every run writes it
-    others = [f for f in formats if f != "json"]
-    from sesguard.reports import write_reports
+    config.stash[DOCUMENT_KEY] = document  # the results are printed even when no report can be written
+    written: list[Path] = []
+    try:
+        written.append(write_json_rows_atomic(document, report_dir / FINDINGS_FILE))  # every run writes it
+        others = [f for f in formats if f != "json"]
+        from sesguard.reports import write_reports
 
-    written.extend(write_reports(document, report_dir, others))
+        written.extend(write_reports(document, report_dir, others))
+    except OSError as exc:
+        config.stash[WRITE_PROBLEM_KEY] = (
+            f"sesguard: --report-dir {report_dir}: cannot write the reports ({_write_problem(report_dir, exc)})"
+        )
     baseline_out = config.getoption("create_baseline")
     if baseline_out:
         from sesguard.baseline import write as write_baseline
 
-        count = write_baseline(state.findings, Path(baseline_out), state.started_at)
-        written.append(Path(baseline_out))
-        config.stash[BASELINE_KEY] = f"baseline: {baseline_out} records {count} failing row(s)"
+        try:
+            count = write_baseline(state.findings, Path(baseline_out), state.started_at)
+        except OSError as exc:
+            config.stash[WRITE_PROBLEM_KEY] = (
+                f"sesguard: --create-baseline {baseline_out}: cannot write it "
+                f"({_write_problem(Path(baseline_out).parent, exc)})"
+            )
+        else:
+            written.append(Path(baseline_out))
+            config.stash[BASELINE_KEY] = f"baseline: {baseline_out} records {count} failing row(s)"
     config.stash[WRITTEN_KEY] = [str(p) for p in written]
-    config.stash[DOCUMENT_KEY] = document
-    if config.getoption("soft_fail") and session.exitstatus == pytest.ExitCode.TESTS_FAILED:
+    if WRITE_PROBLEM_KEY in config.stash:
+        # The reports asked for do not exist: a usage error, said in one line after the results.
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR
+    elif config.getoption("soft_fail") and session.exitstatus == pytest.ExitCode.TESTS_FAILED:
         session.exitstatus = pytest.ExitCode.OK
         config.stash[SOFT_FAIL_KEY] = True
+
+
+def _write_problem(folder: Path, exc: OSError) -> str:
+    """Why writing into ``folder`` failed, in words: a file in the way, or the system's reason."""
+    blocked = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        return f"{blocked} is a file, not a folder"
+    return exc.strerror or str(exc)
 
 
 def _forget_passed_setups(config: pytest.Config) -> None:
@@ -827,6 +908,7 @@ def failing_lines(
 
 
 WRITTEN_KEY: Final = pytest.StashKey[list[str]]()
+WRITE_PROBLEM_KEY: Final = pytest.StashKey[str]()
 BASELINE_KEY: Final = pytest.StashKey[str]()
 SOFT_FAIL_KEY: Final = pytest.StashKey[bool]()
 DOCUMENT_KEY: Final = pytest.StashKey[dict[str, Any]]()
@@ -881,3 +963,6 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         tr.write_line(config.stash[BASELINE_KEY])
     for path in config.stash.get(WRITTEN_KEY, []):
         tr.write_line(f"report: {path}")
+    problem = config.stash.get(WRITE_PROBLEM_KEY, None)
+    if problem is not None:
+        tr.write_line(problem, red=True, bold=True)

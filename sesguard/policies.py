@@ -176,14 +176,61 @@ _TextDatesLoader.add_constructor(
 )
 
 
+MAX_YAML_NODES: Final = 100_000
+"""Policies, settings and waivers are far smaller: the whole shipped catalog is about 6,000 nodes."""
+MAX_YAML_BYTES: Final = 5_000_000
+
+
+def expanded_size(node: yaml.Node | None, limit: int = MAX_YAML_NODES) -> int:
+    """How many nodes ``node`` stands for once its aliases are expanded (an alias repeats its anchor's
+    whole tree), each node measured once, so an alias bomb costs its own size to measure; counting
+    stops past ``limit`` (a recursive alias counts as past it)."""
+    sizes: dict[int, int] = {}
+
+    def size(current: yaml.Node) -> int:
+        known = sizes.get(id(current))
+        if known is not None:
+            return known
+        sizes[id(current)] = limit + 1  # met again while being measured: a cycle
+        total = 1
+        children: list[yaml.Node] = []
+        if isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            children = [part for pair in current.value for part in pair]
+        for child in children:
+            total += size(child)
+            if total > limit:
+                break
+        sizes[id(current)] = min(total, limit + 1)
+        return sizes[id(current)]
+
+    return 0 if node is None else size(node)
+
+
 def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """Parse a YAML file into data and its node tree (for line numbers); raises PolicyError."""
+    """Parse a YAML file into data and its node tree (for line numbers); raises PolicyError.
+
+    A file that is not a regular file (a FIFO, a device), is over :data:`MAX_YAML_BYTES`, or whose
+    aliases expand past :data:`MAX_YAML_NODES` nodes (an alias bomb: 3.4 GB and minutes of work
+    downstream) is refused before its data is built.
+    """
+    from sesguard.sources.input_files import read_regular
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_YAML_BYTES).decode("utf-8")
         node = yaml.compose(text, Loader=_SafeLoader)
+        if expanded_size(node) > MAX_YAML_NODES:
+            raise PolicyError(
+                f"{path}: YAML aliases expand to more than {MAX_YAML_NODES:,} nodes (an alias bomb?); not read"
+            )
         data = yaml.load(text, Loader=_TextDatesLoader)  # a safe loader
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"{path}: cannot read: not UTF-8 text") from exc
     except OSError as exc:
-        raise PolicyError(f"{path}: cannot read: {exc.strerror}") from exc
+        raise PolicyError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except RecursionError as exc:
+        raise PolicyError(f"{path}: invalid YAML: nested too deeply") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

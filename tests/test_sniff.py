@@ -47,6 +47,6 @@ def test_a_tf_file_without_resources_belongs_to_its_module(tmp_path: Path) -> No
 def test_folders_pass_over_files_that_cannot_be_templates(tmp_path: Path) -> None:
     (tmp_path / "package.json").write_text('{"name": "web"}')
     (tmp_path / "stack.yaml").write_text((REPO / "examples" / "templates" / "marketing-mail.yaml").read_text())
-    assert [p.name for p in template_files(tmp_path)] == ["stack.yaml"]
+    assert [p.name for p in template_files(tmp_path, None).files] == ["stack.yaml"]
     # named directly, a file is always read (and reported when it is not a template)
-    assert list(template_files(tmp_path / "package.json")) == [tmp_path / "package.json"]
+    assert template_files(tmp_path / "package.json", None).files == [tmp_path / "package.json"]

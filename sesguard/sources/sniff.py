@@ -13,8 +13,11 @@ import re
 from pathlib import Path
 from typing import Final
 
+from sesguard.sources.input_files import read_regular
+
 TEMPLATE_SUFFIXES: Final = (".yaml", ".yml", ".json", ".template")
 TERRAFORM_SUFFIX: Final = ".tf"
+_PLAN_HEAD_BYTES: Final = 65536
 
 # A top-level (or quoted JSON) Resources / AWSTemplateFormatVersion key.
 _CFN_KEY: Final = re.compile(
@@ -26,11 +29,18 @@ _PLAN_KEYS: Final = (b'"planned_values"', b'"resource_changes"')
 _TF_AWS: Final = re.compile(rb"""^\s*(?:(?:resource|data)\s+"?aws_|module\s+"?[\w-])""", re.MULTILINE)
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path, head: int | None = None) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular(path, head=head)  # a FIFO or device is never read (it would block)
     except OSError:
         return None
+
+
+def looks_like_plan_head(path: Path) -> bool:
+    """Whether the start of a JSON file looks like ``terraform show -json`` output (large plans are read
+    by the Terraform reader, which holds them to no size limit)."""
+    data = _read(path, head=_PLAN_HEAD_BYTES)
+    return data is not None and data.lstrip().startswith(b"{") and b'"format_version"' in data
 
 
 def may_be_cloudformation_or_plan(path: Path) -> bool:

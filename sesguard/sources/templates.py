@@ -14,12 +14,13 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory
+from sesguard.sources.input_files import DEFAULT_MAX_TEMPLATE_BYTES
 
 TERRAFORM_SUFFIXES: Final = (".tf",)
 
 
 def _has_terraform(path: Path) -> bool:
-    if path.is_file():
+    if not path.is_dir():
         return path.suffix in TERRAFORM_SUFFIXES or _is_plan(path)
     return any(path.rglob("*.tf")) or any(_is_plan(p) for p in path.rglob("*.json"))
 
@@ -32,10 +33,10 @@ def _is_plan(path: Path) -> bool:
     return is_plan_json(path)
 
 
-def _read_terraform(path: Path, set_name: str) -> Inventory:
+def _read_terraform(path: Path, set_name: str, max_bytes: int | None) -> Inventory:
     from sesguard.sources.terraform import read_terraform
 
-    return read_terraform(path, set_name)
+    return read_terraform(path, set_name, max_bytes)
 
 
 def _rename_set(inventory: Inventory, old: str, new: str) -> None:
@@ -96,21 +97,30 @@ def _unique(label: str, taken: dict[str, str]) -> str:
     return name
 
 
-def read_templates(paths: Sequence[Path]) -> Inventory:
-    """One inventory for all paths; a path holding both kinds gives two sets (``PATH [cfn]``, ``PATH [tf]``)."""
+def read_templates(paths: Sequence[Path], max_bytes: int | None = DEFAULT_MAX_TEMPLATE_BYTES) -> Inventory:
+    """One inventory for all paths; a path holding both kinds gives two sets (``PATH [cfn]``, ``PATH [tf]``).
+
+    Template and ``.tf`` files over ``max_bytes`` are not read (errors naming them). The paths that
+    hold no template at all (nothing read, nothing that could not be read) are listed in
+    ``inventory.meta["empty_paths"]``.
+    """
     from sesguard.sources.cfn import read_cloudformation
 
     inventory = Inventory()
+    empty: list[str] = []
     for path in paths:
         label = set_label(path)
         set_name = _unique(label, inventory.sets)
         part = Inventory()
         if path.is_file() and (path.suffix in TERRAFORM_SUFFIXES or _is_plan(path)):
-            part.extend(_read_terraform(path, set_name))
+            part.extend(_read_terraform(path, set_name, max_bytes))
         else:
-            cfn = read_cloudformation(path, set_name)
-            if path.is_dir() and _has_terraform(path):
-                tf = _read_terraform(path, set_name)
+            cfn = read_cloudformation(path, set_name, max_bytes=max_bytes)
+            terraform = path.is_dir() and _has_terraform(path)
+            if not cfn.meta.get("templates_read") and not cfn.errors and not terraform:
+                empty.append(str(path))
+            if terraform:
+                tf = _read_terraform(path, set_name, max_bytes)
                 if cfn.resources or cfn.errors:
                     _rename_set(cfn, set_name, f"{set_name} [cfn]")
                     _rename_set(tf, set_name, f"{set_name} [tf]")
@@ -120,4 +130,6 @@ def read_templates(paths: Sequence[Path]) -> Inventory:
                 part.extend(cfn)
         _name_portably(part, path, label)
         inventory.extend(part)
+    if empty:
+        inventory.meta["empty_paths"] = empty
     return inventory

@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 REPO = Path(__file__).resolve().parents[2]
 CHECKS = REPO / "checks"
@@ -37,6 +37,13 @@ class Run:
 
     def lines(self, needle: str) -> list[str]:
         return [line for line in self.output.splitlines() if needle in line]
+
+    def one_line(self, needle: str) -> str:
+        """The one output line that says ``needle``, with no traceback or internal error around it."""
+        found = self.lines(needle)
+        assert len(found) == 1, self.output[-3000:]
+        assert "Traceback" not in self.output and "INTERNALERROR" not in self.output
+        return found[0]
 
 
 def _limit_memory() -> None:  # pragma: no cover - runs in the child
@@ -110,6 +117,19 @@ def run_checks(
         *args,
     ]
     return run_command(argv, tmp_path, env=env, timeout=timeout, report_dir=report_dir)
+
+
+NOBODY: Final = 65534
+
+
+def run_checks_as_nobody(base: Path, *args: str) -> Run:
+    """``pytest checks/ ARGS --report-dir BASE/out`` as the unprivileged user ``nobody`` from ``base`` (a
+    folder outside root's private temporary tree), so that permissions are enforced as for users."""
+    report_dir = base / "out"
+    argv = [sys.executable, "-m", "pytest", str(CHECKS), "-p", "sesguard.plugin", "-p", "no:cacheprovider",
+            "--report-dir", str(report_dir), *args]  # fmt: skip
+    switch = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    return run_command([*switch, *argv], base, env={"HOME": str(base)}, timeout=90, report_dir=report_dir)
 
 
 def statuses(run: Run, policy: str) -> dict[str, str]:

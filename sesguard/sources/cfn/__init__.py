@@ -13,6 +13,7 @@ from sesguard.sources.cfn.exposure import literal_credentials, secret_exposures
 from sesguard.sources.cfn.nested import nested_instances
 from sesguard.sources.cfn.normalize import SOURCE, TemplateFacts, any_true
 from sesguard.sources.cfn.reader import decode_file, looks_like_template, template_files
+from sesguard.sources.input_files import DEFAULT_MAX_TEMPLATE_BYTES
 
 __all__ = ["read_cloudformation", "read_template", "set_resources"]
 
@@ -81,11 +82,14 @@ def read_template(template: Mapping[str, Any], file: str, set_name: str) -> Inve
     return inventory
 
 
-def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None) -> Inventory:
+def read_cloudformation(
+    path: Path, set_name: str, explicit: bool | None = None, max_bytes: int | None = DEFAULT_MAX_TEMPLATE_BYTES
+) -> Inventory:
     """Read every template under ``path`` as one template set.
 
     Files that are not templates are skipped inside a directory and reported when named directly.
-    A file that cannot be parsed becomes a SourceError naming its file and line; the others are read.
+    A file that cannot be parsed, or is not read (see :mod:`sesguard.sources.input_files`), becomes a
+    SourceError naming it; the others are read.
     """
     explicit = path.is_file() if explicit is None else explicit
     inventory = Inventory(sets={set_name: SOURCE})
@@ -99,9 +103,14 @@ def read_cloudformation(path: Path, set_name: str, explicit: bool | None = None)
         )
         return inventory
     readable: list[tuple[Path, str, Mapping[str, Any]]] = []
-    for file in template_files(path):
+    found = template_files(path, max_bytes)
+    for file, problem in found.problems:
+        inventory.errors.append(
+            SourceError(f"{file}: {problem}", set_name, SOURCE, Location(file=str(file)), code="not-read")
+        )
+    for file in found.files:
         shown = str(file)
-        decoded = decode_file(file)
+        decoded = decode_file(file, max_bytes)
         if decoded.template is None:
             # Fail closed: a file we cannot parse might be a template, so it is reported, never skipped.
             where = f"{shown}:{decoded.line}" if decoded.line else shown

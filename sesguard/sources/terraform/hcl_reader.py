@@ -15,6 +15,7 @@ from pathlib import Path
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from sesguard.sources.input_files import read_regular
 from sesguard.sources.terraform.syntax import children, decode_string_literal, node_line
 
 
@@ -116,9 +117,9 @@ def _describe(err: UnexpectedInput) -> str:
 def read_text(path: Path) -> str:
     """The file's text (UTF-8, BOM removed); raises :class:`HclParseError` when it is not text."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)  # a FIFO or device is never read (it would block)
     except OSError as err:
-        raise HclParseError(f"cannot read file ({err.strerror or type(err).__name__})") from None
+        raise HclParseError(f"cannot read file ({err.strerror or err})") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from sesguard.model import Unknown, is_unknown
 from sesguard.secrets import find_literal_credentials
+from sesguard.sources.input_files import read_regular
 from sesguard.sources.terraform.attributes import build_arn, computed_attribute
 from sesguard.sources.terraform.expressions import resource_address
 from sesguard.sources.terraform.iam_documents import policy_document_from_data
@@ -36,14 +37,13 @@ class PlanError(Exception):
 def is_plan_json(path: Path) -> bool:
     """True when the file is ``terraform show -json`` plan output (judged by content, not by name)."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+        head = read_regular(path, head=_SNIFF_BYTES)  # a FIFO or device is never read (it would block)
     except OSError:
         return False
     if not head.lstrip().startswith(b"{") or b'"format_version"' not in head:
         return False
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(read_regular(path).decode("utf-8-sig"))
     except (OSError, ValueError):
         return False
     return _looks_like_plan(data)
@@ -58,7 +58,7 @@ def _looks_like_plan(data: Any) -> bool:
 def load_plan(path: Path) -> dict[str, Any]:
     """The plan document; raises :class:`PlanError` when it is not one."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(read_regular(path).decode("utf-8-sig"))
     except (OSError, ValueError) as err:
         raise PlanError(f"not readable as JSON ({type(err).__name__})") from None
     if not _looks_like_plan(data):

@@ -13,13 +13,19 @@ set is what was asked for. Bad input never raises: a file that cannot be parsed 
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Final
 
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
 from sesguard.sources.terraform.branches import read_branchwise
+from sesguard.sources.input_files import (
+    DEFAULT_MAX_TEMPLATE_BYTES,
+    file_problem,
+    kind_problem,
+    size_problem,
+    walk_inputs,
+)
 from sesguard.sources.terraform.hcl_reader import HclFile, HclParseError, parse_file
 from sesguard.sources.terraform.module import HclModule, ModuleRegistry
 from sesguard.sources.terraform.normalize import (
@@ -281,23 +287,32 @@ class _SetBuilder:
         }
 
 
-def _walk(root: Path) -> tuple[dict[Path, list[Path]], dict[Path, list[Path]], list[Path]]:
-    """(.tf files by directory, tfvars by directory, JSON files) under a directory, sorted."""
+def _is_input(name: str) -> bool:
+    return name.endswith((".tf", ".json")) or name == "terraform.tfvars" or name.endswith(".auto.tfvars")
+
+
+def _walk(
+    root: Path, limit: int | None
+) -> tuple[dict[Path, list[Path]], dict[Path, list[Path]], list[Path], list[tuple[Path, str]]]:
+    """(.tf files by directory, tfvars by directory, JSON files, what is not read) under a directory,
+    sorted. ``.tf`` and tfvars files are held to ``limit``; plan JSON (read by the C decoder) is not."""
     tf: dict[Path, list[Path]] = defaultdict(list)
     tfvars: dict[Path, list[Path]] = defaultdict(list)
     json_files: list[Path] = []
-    for current, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-        directory = Path(current)
-        for name in sorted(files):
-            path = directory / name
-            if name.endswith(".tf"):
-                tf[directory].append(path)
-            elif name == "terraform.tfvars" or name.endswith(".auto.tfvars"):
-                tfvars[directory].append(path)
-            elif name.endswith(".json"):
-                json_files.append(path)
-    return tf, tfvars, json_files
+    found = walk_inputs(root, _is_input, lambda d: d.startswith(".") or d in _SKIP_DIRS, None)
+    problems = list(found.problems)
+    for path in found.files:
+        name, directory = path.name, path.parent
+        too_large = None if name.endswith(".json") else size_problem(path.stat().st_size, limit)
+        if too_large is not None:
+            problems.append((path, too_large))
+        elif name.endswith(".tf"):
+            tf[directory].append(path)
+        elif name == "terraform.tfvars" or name.endswith(".auto.tfvars"):
+            tfvars[directory].append(path)
+        else:
+            json_files.append(path)
+    return tf, tfvars, json_files, sorted(problems)
 
 
 def _tfvars_of(directory: Path) -> list[Path]:
@@ -306,16 +321,17 @@ def _tfvars_of(directory: Path) -> list[Path]:
     return ([main] if main.is_file() else []) + names
 
 
-def read_terraform(path: Path, set_name: str) -> Inventory:
+def read_terraform(path: Path, set_name: str, max_bytes: int | None = DEFAULT_MAX_TEMPLATE_BYTES) -> Inventory:
     """Read a ``.tf`` file, a plan-JSON file or a directory of them as the template set ``set_name``
-    (conditional expressions whose condition is unknown: branch by branch, see :mod:`.branches`)."""
-    return read_branchwise(lambda: _read_set(Path(path), set_name))
+    (conditional expressions whose condition is unknown: branch by branch, see :mod:`.branches`);
+    ``.tf`` and tfvars files over ``max_bytes`` are not read (errors naming them)."""
+    return read_branchwise(lambda: _read_set(Path(path), set_name, max_bytes))
 
 
-def _read_set(path: Path, set_name: str) -> Inventory:
+def _read_set(path: Path, set_name: str, max_bytes: int | None) -> Inventory:
     builder = _SetBuilder(path, set_name)
     try:
-        _read_into(builder, path)
+        _read_into(builder, path, max_bytes)
     except Exception as err:
         builder.error(
             f"{path}: internal error ({type(err).__name__}: {err})", str(path), code="internal-error"
@@ -323,13 +339,28 @@ def _read_set(path: Path, set_name: str) -> Inventory:
     return builder.finish()
 
 
-def _read_into(builder: _SetBuilder, path: Path) -> None:
+def _not_read(builder: _SetBuilder, problems: list[tuple[Path, str]]) -> None:
+    for problem_path, problem in problems:
+        builder.error(f"{problem_path}: {problem}", str(problem_path), code="not-read")
+
+
+def _read_into(builder: _SetBuilder, path: Path, limit: int | None) -> None:
     if not path.exists():
         builder.error(f"{path}: no such file or directory", str(path), code="not-found")
         return
+    if not path.is_dir():
+        problem = kind_problem(path)
+        if problem is not None:
+            _not_read(builder, [(path, problem)])
+            return
     if path.is_file():
         if path.suffix == ".tf":
-            siblings = sorted(p for p in path.parent.glob("*.tf") if p.is_file())
+            module = sorted(p for p in path.parent.glob("*.tf"))
+            problem_of = {p: file_problem(p, path.parent, limit) for p in module}
+            _not_read(builder, [(p, problem) for p, problem in problem_of.items() if problem is not None])
+            siblings = [p for p in module if problem_of[p] is None]
+            if path not in siblings:
+                return
             display = {p: str(path) if p == path else str(path.parent / p.name) for p in siblings}
             display[path] = str(path)
             tfvars = _tfvars_of(path.parent)
@@ -342,9 +373,10 @@ def _read_into(builder: _SetBuilder, path: Path) -> None:
                 f"{path}: not a Terraform file (.tf) or terraform plan JSON", str(path), code="not-terraform"
             )
         return
-    tf, tfvars_by_dir, json_files = _walk(path)
+    tf, tfvars_by_dir, json_files, problems = _walk(path, limit)
+    _not_read(builder, problems)
     plans = [p for p in json_files if is_plan_json(p)]
-    if not tf and not plans:
+    if not tf and not plans and not problems:
         builder.error(f"{path}: no Terraform files (.tf) or plan JSON found", str(path), code="empty")
     for directory in sorted(tf):
         files = tf[directory]
