@@ -19,19 +19,20 @@ SETTINGS = FIXTURES / "settings"
 
 @pytest.mark.parametrize("where", ["sesguard.yaml", "--config", "--waivers", "--policies"])
 def test_a_yaml_alias_bomb_is_refused_quickly_with_one_line(tmp_path: Path, where: str) -> None:
-    """Nine levels of nine aliases: 9^9 strings once expanded (3.4 GB and minutes before)."""
-    bomb = SETTINGS / "alias-bomb.yaml"
+    """Nine levels of nine aliases under a key the schema knows: 9^9 strings once expanded (3.4 GB and
+    minutes before: the schema's message quoted the whole value)."""
     args = ["--templates", str(MINIMAL)]
     if where == "sesguard.yaml":
-        shutil.copy(bomb, tmp_path / "sesguard.yaml")
+        shutil.copy(SETTINGS / "alias-bomb.yaml", tmp_path / "sesguard.yaml")
         shown = str(tmp_path / "sesguard.yaml")
     elif where == "--policies":
         policies = tmp_path / "policies"
         shutil.copytree(Path(__file__).resolve().parents[2] / "sesguard" / "data" / "policies", policies)
-        shutil.copy(bomb, policies / "SES-ZZZ-999.yaml")
+        shutil.copy(SETTINGS / "alias-bomb-policy.yaml", policies / "SES-ZZZ-999.yaml")
         args += ["--policies", str(policies)]
         shown = "SES-ZZZ-999.yaml"
     else:
+        bomb = SETTINGS / ("alias-bomb-waivers.yaml" if where == "--waivers" else "alias-bomb.yaml")
         args += [where, str(bomb)]
         shown = str(bomb)
     run = run_checks(tmp_path, *args, timeout=60)
@@ -99,3 +100,18 @@ def test_a_read_only_report_dir_is_one_line_exit_4_after_the_results() -> None:
         assert "verdict: non-compliant" in run.output
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.parametrize("where", ["--waivers", "sesguard.yaml"])
+def test_an_impossible_waiver_date_is_one_line_exit_4(tmp_path: Path, where: str) -> None:
+    """``expires: 2027-13-45`` was an INTERNALERROR."""
+    text = (
+        "waivers:\n  - policy: SES-CS-002\n    resource: template.yaml:Transactional\n"
+        "    reason: migrating (TICKET-1)\n    expires: 2027-13-45\n"
+    )
+    path = tmp_path / ("waivers.yaml" if where == "--waivers" else "sesguard.yaml")
+    path.write_text(text)
+    given = ["--waivers", str(path)] if where == "--waivers" else []
+    run = run_checks(tmp_path, "--templates", str(MINIMAL), *given, timeout=60)
+    assert run.code == 4
+    run.one_line(f"{path}:5: waivers[0].expires: '2027-13-45' is not a 'date'")
