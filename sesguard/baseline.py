@@ -48,14 +48,16 @@ def write(findings: Sequence[Finding], path: Path, created_at: str) -> int:
 
 def read(path: Path) -> list[Waiver]:
     """The baseline's rows as waivers (kind ``baseline``); a bad file is a ConfigError (exit 4)."""
+    from sesguard.sources.input_files import read_regular
+
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ConfigError(f"{path}: baseline larger than {MAX_BYTES // (1024 * 1024)} MiB")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path, MAX_BYTES).decode("utf-8"))  # a FIFO is refused, never waited on
     except FileNotFoundError:
         raise ConfigError(f"{path}: baseline file not found (create it with --create-baseline {path})") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the baseline: {exc.strerror}") from exc
+        raise ConfigError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from exc
     except ValueError as exc:
         raise ConfigError(f"{path}: not a sesguard baseline: invalid JSON ({exc})") from exc
     if (

@@ -136,9 +136,11 @@ def write_snapshot(inventory: Inventory, path: Path) -> None:
 
 def read_snapshot(path: Path) -> Inventory:
     """Load a snapshot file; raises SnapshotError with the file name when it cannot be read."""
+    from sesguard.sources.input_files import read_regular
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        data = json.loads(read_regular(path).decode("utf-8"))  # a FIFO is refused, never waited on
+    except (OSError, ValueError) as exc:
         raise SnapshotError(f"{path}: cannot read snapshot: {exc}") from exc
     if not isinstance(data, dict):
         raise SnapshotError(f"{path}: not a sesguard inventory snapshot")

@@ -6,6 +6,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -71,14 +72,21 @@ def run_command(
         stderr=subprocess.STDOUT,
         preexec_fn=_limit_memory,
     )
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
+    chunks: list[bytes] = []
+    stream = process.stdout
+    assert stream is not None
+    reader = threading.Thread(target=lambda: chunks.append(stream.read()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if reader.is_alive():
         process.kill()
-        process.communicate()
-        raise AssertionError(f"{' '.join(argv)} did not finish within {timeout} s") from None
+        process.wait()
+        raise AssertionError(f"{' '.join(argv)} did not finish within {timeout} s")
+    # This child's own peak memory (RUSAGE_CHILDREN would give the largest of every child so far).
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    output = b"".join(chunks)
     seconds = time.monotonic() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     reports: dict[str, str] = {}
     if report_dir is not None and report_dir.is_dir():
         for path in sorted(report_dir.rglob("*")):

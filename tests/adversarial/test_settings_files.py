@@ -115,3 +115,13 @@ def test_an_impossible_waiver_date_is_one_line_exit_4(tmp_path: Path, where: str
     run = run_checks(tmp_path, "--templates", str(MINIMAL), *given, timeout=60)
     assert run.code == 4
     run.one_line(f"{path}:5: waivers[0].expires: '2027-13-45' is not a 'date'")
+
+
+@pytest.mark.parametrize("option", ["--inventory", "--baseline"])
+def test_a_fifo_as_snapshot_or_baseline_is_refused_not_waited_on(tmp_path: Path, option: str) -> None:
+    fifo = tmp_path / "saved.json"
+    os.mkfifo(fifo)
+    source = [] if option == "--inventory" else ["--templates", str(MINIMAL)]
+    run = run_checks(tmp_path, *source, option, str(fifo), timeout=60)
+    assert run.code == 4
+    run.one_line(f"{fifo} is not a regular file; it is not read")
