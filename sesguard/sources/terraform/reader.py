@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Final
 
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
-from sesguard.sources.terraform.branches import read_branchwise
 from sesguard.sources.input_files import (
     DEFAULT_MAX_TEMPLATE_BYTES,
     file_problem,
@@ -26,6 +25,7 @@ from sesguard.sources.input_files import (
     size_problem,
     walk_inputs,
 )
+from sesguard.sources.terraform.branches import read_branchwise
 from sesguard.sources.terraform.hcl_reader import HclFile, HclParseError, parse_file
 from sesguard.sources.terraform.module import HclModule, ModuleRegistry
 from sesguard.sources.terraform.normalize import (
