@@ -133,6 +133,10 @@ class RowRunner:
             self.setup_row(item, finding)
         except pytest.fail.Exception as exc:
             report("setup", "failed", self._failure(exc, finding), started, clock)
+        except (pytest.exit.Exception, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            report("setup", "failed", self._crash(item, exc, finding, "setup"), started, clock)
         else:
             report("setup", "passed", None, started, clock)
             started, clock = time.time(), time.perf_counter()
@@ -169,7 +173,23 @@ class RowRunner:
             return "skipped", item.repr_failure(pytest.ExceptionInfo.from_exception(exc)), exc.msg
         except pytest.fail.Exception as exc:
             return "failed", self._failure(exc, finding), None
+        except (pytest.exit.Exception, KeyboardInterrupt):
+            raise
+        except BaseException as exc:  # a crash, not a verdict: pytest renders it, the row fails
+            return "failed", self._crash(item, exc, finding, "call"), None
         return "passed", None, None
+
+    def _crash(self, item: pytest.Item, exc: BaseException, finding: Finding, when: str) -> object:
+        """pytest's own representation of an unexpected exception, with the row's line as its message."""
+        excinfo = pytest.ExceptionInfo.from_exception(exc)
+        if when == "call":
+            longrepr: Any = item.repr_failure(excinfo)
+        else:
+            longrepr = item._repr_failure_py(excinfo, style=item.config.getoption("tbstyle", "auto"))
+        crash = getattr(longrepr, "reprcrash", None)
+        if crash is not None:
+            crash.message = self.crash_message(finding)
+        return longrepr
 
     def _failure(self, exc: BaseException, finding: Finding) -> ExceptionChainRepr:
         return _value_repr(exc, self.crash_message(finding))

@@ -217,3 +217,42 @@ def test_a_run_with_the_projects_own_tests_sets_up_and_tears_down_as_pytest_does
     )  # fmt: skip
     cases = list(ET.parse(junit).getroot().iter("testcase"))
     assert len(cases) == len(rows) + 1
+
+
+CRASHER = """
+import sesguard.checks.test_policies as checks
+
+real = checks.check_finding
+
+
+def crash_on_cs002(finding):
+    if finding.policy_id == "SES-CS-002":
+        raise RuntimeError("a bug in a check")
+    real(finding)
+
+
+def pytest_configure(config):
+    checks.check_finding = crash_on_cs002
+"""
+
+
+def test_a_crash_in_a_check_fails_its_row_as_pytest_would_and_the_run_goes_on(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(EXAMPLES, pytester.path / "templates")
+    (pytester.path / "waivers.yaml").write_text(WAIVERS)
+    (pytester.path / "broken.yaml").write_text("Resources: {}\n")
+    pytester.syspathinsert()
+    (pytester.path / "crasher.py").write_text(CRASHER)
+    (pytester.path / "recorder.py").write_text(RECORDER)
+    short, short_reports, short_junit = _run(pytester, monkeypatch, "short", "-p", "crasher", "-v")
+    (pytester.path / "recorder.py").write_text(RECORDER + FULL_PROTOCOL)
+    full, full_reports, full_junit = _run(pytester, monkeypatch, "full", "-p", "crasher", "-v")
+    crashed = [r for r in short_reports if "RuntimeError: a bug in a check" in r["longrepr"]]
+    assert crashed and all(r["when"] == "call" and r["outcome"] == "failed" for r in crashed)
+    assert all("SES-CS-002" in r["nodeid"] and r["crash"][2].startswith("[") for r in crashed)  # the row line
+    assert short_reports == full_reports
+    assert short_junit == full_junit
+    assert short.ret == full.ret == 1
+    assert "INTERNALERROR" not in short.stdout.str()
+    assert _terminal(short, "short") == _terminal(full, "full")
