@@ -54,6 +54,7 @@ class Measured:
     rss_mb: float
     code: int
     rows: int | None = None
+    server_cpu: float | None = None  # the local endpoint's CPU while it served this command (live)
 
     def line(self) -> str:
         rows = "" if self.rows is None else str(self.rows)
@@ -62,10 +63,22 @@ class Measured:
         )
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(
-    label: str, command: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = None
+    label: str,
+    command: Sequence[str | Path],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    server: int | None = None,
 ) -> Measured:
-    """Run ``command`` to the end; wall, CPU of it and its children, peak RSS of the largest process."""
+    """Run ``command`` to the end; wall, CPU of it and its children, peak RSS of the largest process
+    (and the CPU the ``server`` process spent meanwhile)."""
+    server_before = process_cpu(server) if server else 0.0
     started = time.perf_counter()
     process = subprocess.Popen(
         [str(c) for c in command], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -77,7 +90,11 @@ def measure(
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):
         sys.stderr.write(f"{label}: exit {process.returncode}\n{errors.decode(errors='replace')[-3000:]}\n")
-    measured = Measured(label, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode)
+    measured = Measured(
+        label, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode
+    )
+    if server:
+        measured.server_cpu = process_cpu(server) - server_before
     print(measured.line(), flush=True)
     return measured
 
@@ -86,10 +103,16 @@ def sesguard_rows(report_dir: Path) -> int:
     return len(json.loads((report_dir / "findings.json").read_text())["findings"])
 
 
-def sesguard(label: str, args: Sequence[str | Path], work: Path, env: dict[str, str] | None = None) -> Measured:
+def sesguard(
+    label: str,
+    args: Sequence[str | Path],
+    work: Path,
+    env: dict[str, str] | None = None,
+    server: int | None = None,
+) -> Measured:
     """``pytest <sesguard options>`` from a scratch folder: the installed-use command."""
     reports = work / f"reports-{len(list(work.glob('reports-*')))}"
-    run = measure(label, [*PYTEST, *args, "--report-dir", reports], work, env)
+    run = measure(label, [*PYTEST, *args, "--report-dir", reports], work, env, server)
     run.rows = sesguard_rows(reports)
     return run
 
@@ -114,7 +137,11 @@ def bench_iac(n: int, work: Path, checkov: str | None) -> list[Measured]:
     ]
     if checkov:
         options = ["--framework", "terraform", "--quiet", "--compact", "--skip-download"]
-        runs.append(measure(f"checkov: the same {n} Terraform modules", [checkov, "-d", corpus / "tf", *options], work))
+        runs.append(
+            measure(
+                f"checkov: the same {n} Terraform modules", [checkov, "-d", corpus / "tf", *options], work
+            )
+        )
     return runs
 
 
@@ -179,7 +206,11 @@ def bench_inventory(base: Path, work: Path, targets: Sequence[int]) -> list[Meas
         unit = thinned(snapshot, min(1.0, target / (copies * full)))
         path = work / f"inventory-{target}.json"
         path.write_text(json.dumps(replicate(unit, copies)))
-        runs.append(sesguard(f"sesguard: --inventory, {copies} account(s), ~{target} rows", ["--inventory", path], work))
+        runs.append(
+            sesguard(
+                f"sesguard: --inventory, {copies} account(s), ~{target} rows", ["--inventory", path], work
+            )
+        )
     return runs
 
 
@@ -198,7 +229,11 @@ def build_live(url: str, domains: int, addresses: int, sets: int, users: int) ->
         names += [f"sender{i}@{region}.example.org" for i in range(addresses)]
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda name, v2=v2: v2.create_email_identity(EmailIdentity=name), names))
-            list(pool.map(lambda i, v2=v2: v2.create_configuration_set(ConfigurationSetName=f"set-{i}"), range(sets)))
+            list(
+                pool.map(
+                    lambda i, v2=v2: v2.create_configuration_set(ConfigurationSetName=f"set-{i}"), range(sets)
+                )
+            )
     iam = make_client(url, "iam", REGIONS[0])
 
     def user(i: int) -> None:
@@ -237,13 +272,16 @@ def bench_live(work: Path, custodian: str | None, snapshot_out: Path) -> list[Me
             "AWS_EC2_METADATA_DISABLED": "true",
         }
         args: list[str | Path] = ["--aws", "--regions", ",".join(REGIONS), "--inventory-out", snapshot_out]
-        runs = [sesguard("sesguard: live scan, 2 regions x 875 SES resources + 500 users", args, work, env)]
+        label = "sesguard: live scan, 2 regions x 875 SES resources + 500 users"
+        runs = [sesguard(label, args, work, env, process.pid)]
         if custodian:
             (work / "custodian.yml").write_text(CUSTODIAN_POLICIES)
             regions = [f"--region={r}" for r in REGIONS]
             command: list[str | Path] = [custodian, "run", "--cache-period=0", "-s", work / "custodian-out",
                                          *regions, work / "custodian.yml"]  # fmt: skip
-            runs.append(measure("Cloud Custodian: the same account and regions", command, work, env))
+            runs.append(
+                measure("Cloud Custodian: the same account and regions", command, work, env, process.pid)
+            )
         return runs
     finally:
         process.kill()
@@ -269,6 +307,11 @@ def report(sections: dict[str, list[Measured]], n: int) -> str:
                     f"- {peer.label.split(':')[0]} / {run.label}: {peer.wall / run.wall:.1f}x wall, "
                     f"{peer.cpu / run.cpu:.1f}x CPU"
                 )
+        lines += [
+            f"- the local endpoint spent {r.server_cpu:.1f} s of CPU serving {r.label.split(':')[0]}"
+            for r in runs
+            if r.server_cpu is not None
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -279,6 +322,9 @@ def main() -> int:
     parser.add_argument("--custodian", help="custodian executable (a throwaway venv's)")
     parser.add_argument("--rows", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--skip", nargs="*", default=[], choices=("iac", "live", "inventory"))
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS, help=f"where to write the results (default {RESULTS})"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "benchmarks"))
     sections: dict[str, list[Measured]] = {}
@@ -294,10 +340,12 @@ def main() -> int:
         if "inventory" not in args.skip:
             if not snapshot.exists():
                 raise SystemExit("the inventory benchmark replicates the live benchmark's snapshot: run both")
-            sections["Inventory snapshots: rows vs time (scaling curve)"] = bench_inventory(snapshot, work, args.rows)
+            sections["Inventory snapshots: rows vs time (scaling curve)"] = bench_inventory(
+                snapshot, work, args.rows
+            )
         shutil.rmtree(work / "custodian-out", ignore_errors=True)
     text = report(sections, args.n)
-    RESULTS.write_text(text)
+    args.results.write_text(text)
     print(text)
     return 0
 
