@@ -154,6 +154,18 @@ def test_a_policy_sam_rejects_makes_the_role_unknown(tmp_path: Path, policies: s
     assert problem in facts["is_sending"].reason
 
 
+def test_properties_that_are_not_an_object_make_the_role_unknown(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Fn: {Type: AWS::Serverless::Function, Properties: [Policies, AmazonSESFullAccess]}\n"
+    )
+    inventory = read_cloudformation(tmp_path / "t.yaml", "s")
+    derive(inventory)
+    [role] = [r for r in inventory.resources if r.id == "FnRole"]
+    assert is_unknown(role.props["is_sending"]) and "not an object" in role.props["is_sending"].reason
+
+
 def test_invalid_globals_make_the_roles_unknown(tmp_path: Path) -> None:
     (tmp_path / "t.yaml").write_text(
         "Transform: AWS::Serverless-2016-10-31\n"

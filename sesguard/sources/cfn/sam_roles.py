@@ -109,6 +109,8 @@ class _RoleBuilder:
         raw = body.get("Properties")
         props: dict[str, Any] = dict(raw) if isinstance(raw, Mapping) else {}
         problems: list[str] = [self.globals_problem] if self.globals_problem else []
+        if raw is not None and not isinstance(raw, Mapping):
+            problems.append(f"Properties of {logical_id} is not an object (SAM rejects it)")
         if self.globals is not None:
             try:
                 props = self.globals.merge(rtype, _plain(props), logical_id, body.get("IgnoreGlobals"))
