@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from sesguard.model import Branches, Unknown
+
+Assignment = tuple[tuple[str, bool], ...]  # the conditions a branch decided, as (condition, value)
 
 
 def merge_values(options: list[tuple[str, Any]], prop: str) -> Any:
@@ -20,6 +24,33 @@ def merge_values(options: list[tuple[str, Any]], prop: str) -> Any:
     shown = "; ".join(label for label, _ in options)
     return Branches(
         f"the value differs between template branches ({shown})", options=tuple(options), prop=prop
+    )
+
+
+def by_relevant_conditions(options: Sequence[tuple[Assignment, Any]]) -> list[tuple[str, Any]]:
+    """The branches of one value labelled only by the conditions it depends on: the smallest set of
+    conditions whose values determine it; branches that differ only in other conditions are one
+    (``fails when var.strict is false``, not also every value of an unrelated ``var.legacy``)."""
+    names = list(dict.fromkeys(name for assignment, _ in options for name, _ in assignment))
+    for size in range(len(names) + 1):
+        for subset in itertools.combinations(names, size):
+            groups: dict[tuple[bool | None, ...], Any] = {}
+            for assignment, value in options:
+                decided = dict(assignment)
+                key = tuple(decided.get(name) for name in subset)
+                if key in groups and not _same(groups[key], value):
+                    break
+                groups.setdefault(key, value)
+            else:
+                return [(_label(subset, key), value) for key, value in groups.items()]
+    return [(_label(names, tuple(dict(a).get(n) for n in names)), v) for a, v in options]
+
+
+def _label(names: Sequence[str], values: Sequence[bool | None]) -> str:
+    return ", ".join(
+        f"{name} is {'true' if value else 'false'}"
+        for name, value in zip(names, values, strict=True)
+        if value is not None
     )
 
 

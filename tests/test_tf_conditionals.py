@@ -70,6 +70,7 @@ def test_an_error_names_the_branch_that_fails() -> None:
     failing, passing = message.split("passes when", 1)
     assert "fails when var.strict is false" in failing and "var.strict is true" not in failing
     assert "var.strict is true" in passing and "var.strict is false" not in passing
+    assert "var.legacy" not in message  # branches are named by the conditions the fact depends on
     message = verdicts[("SES-MON-002", "account")][1]
     failing, passing = message.split("passes when", 1)
     assert "var.legacy is true" in failing and "var.legacy is false" not in failing
@@ -95,6 +96,8 @@ def test_cloudformation_fn_if_gives_the_same_verdicts() -> None:
     from_tf = _verdicts(read_terraform(FIXTURE / "main.tf", "conditionals"))
     from_cfn = _verdicts(read_cloudformation(FIXTURE / "template.yaml", "conditionals"))
     assert {k: v[0] for k, v in from_cfn.items()} == {k: v[0] for k, v in from_tf.items()}
+    message = from_cfn[("SES-CS-002", "differ")][1]
+    assert "fails when IsStrict is false" in message and "IsLegacy" not in message
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Final
 
-from sesguard.branch_values import merge_values
+from sesguard.branch_values import Assignment, by_relevant_conditions, merge_values
 from sesguard.model import Branches, Resource, Unknown
 from sesguard.sources.cfn.normalize import DmarcRecords, TemplateFacts, TemplateNormalizer
 from sesguard.sources.cfn.resolve import Resolver
@@ -44,8 +44,7 @@ def normalize_branchwise(
     variants = []
     for values in itertools.product((True, False), repeat=len(free)):
         assignment = dict(zip(free, values, strict=True))
-        label = ", ".join(f"{name} is {'true' if value else 'false'}" for name, value in assignment.items())
-        variants.append((label, normalize(assignment)))
+        variants.append((tuple(assignment.items()), normalize(assignment)))
     return _merge(variants)
 
 
@@ -64,18 +63,21 @@ def set_records(templates: list[tuple[str, Mapping[str, Any]]], set_name: str) -
     return result
 
 
-def _merge(variants: list[tuple[str, TemplateFacts]]) -> TemplateFacts:
+def _merge(variants: list[tuple[Assignment, TemplateFacts]]) -> TemplateFacts:
+    """The facts of every branch as one; each fact's branches labelled by the conditions it depends on."""
     merged = TemplateFacts()
-    by_key: dict[tuple[str, str], list[tuple[str, Resource]]] = {}
-    for label, facts in variants:
+    by_key: dict[tuple[str, str], list[tuple[Assignment, Resource]]] = {}
+    for decided, facts in variants:
         for resource in facts.resources:
-            by_key.setdefault((resource.type, resource.id), []).append((label, resource))
+            by_key.setdefault((resource.type, resource.id), []).append((decided, resource))
     for present in by_key.values():
         first = present[0][1]
-        props = merge_values([(label, r.props) for label, r in present], "")
+        props = merge_values(by_relevant_conditions([(decided, r.props) for decided, r in present]), "")
         merged.resources.append(replace(first, props=props if isinstance(props, dict) else first.props))
-    merged.alarms = merge_values([(label, f.alarms) for label, f in variants], "alarms")
-    merged.vdm_enabled = merge_values([(label, f.vdm_enabled) for label, f in variants], "vdm_enabled")
+    merged.alarms = merge_values(by_relevant_conditions([(d, f.alarms) for d, f in variants]), "alarms")
+    merged.vdm_enabled = merge_values(
+        by_relevant_conditions([(d, f.vdm_enabled) for d, f in variants]), "vdm_enabled"
+    )
     merged.ses_resource_count = max(f.ses_resource_count for _, f in variants)
     merged.ses_alarm_count = max(f.ses_alarm_count for _, f in variants)
     return merged

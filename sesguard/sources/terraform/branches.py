@@ -28,7 +28,7 @@ from typing import Any, Final
 
 from lark import Token, Tree
 
-from sesguard.branch_values import merge_values
+from sesguard.branch_values import Assignment, by_relevant_conditions, merge_values
 from sesguard.model import Inventory, Resource
 
 MAX_CONDITIONS: Final = 4  # 16 readings; beyond, conditionals with unknown conditions stay Unknown
@@ -77,16 +77,14 @@ def read_branchwise(read: Callable[[], Inventory]) -> Inventory:
     keys = list(first.seen)
     if not keys or len(keys) > MAX_CONDITIONS:
         return inventory
-    variants: dict[str, Inventory] = {}
+    variants: dict[Assignment, Inventory] = {}
     for values in itertools.product((True, False), repeat=len(keys)):
         with _reading(_Reading(dict(zip(keys, values, strict=True)))) as branch:
             variant = read()
-        label = ", ".join(
-            f"{first.seen[key]} is {'true' if value else 'false'}"
-            for key, value in zip(keys, values, strict=True)
-            if key in branch.used
+        decided = tuple(
+            (first.seen[key], value) for key, value in zip(keys, values, strict=True) if key in branch.used
         )
-        variants.setdefault(label, variant)
+        variants.setdefault(decided, variant)
     if len(variants) == 1:
         return next(iter(variants.values()))
     return _merge(list(variants.items()))
@@ -101,22 +99,23 @@ def _reading(reading: _Reading) -> Iterator[_Reading]:
         _CURRENT.reset(token)
 
 
-def _merge(variants: list[tuple[str, Inventory]]) -> Inventory:
+def _merge(variants: list[tuple[Assignment, Inventory]]) -> Inventory:
     """One inventory from the readings of each branch: resources by (type, id), judged on the branches
-    they exist in; every reading's errors once."""
+    they exist in (labelled by the conditions their facts depend on); every reading's errors once."""
     merged = Inventory()
-    by_key: dict[tuple[str, str], list[tuple[str, Resource]]] = {}
-    for label, inventory in variants:
+    by_key: dict[tuple[str, str], list[tuple[Assignment, Resource]]] = {}
+    for decided, inventory in variants:
         merged.sets.update(inventory.sets)
         merged.meta.update(inventory.meta)
         for resource in inventory.resources:
-            by_key.setdefault((resource.type, resource.id), []).append((label, resource))
+            by_key.setdefault((resource.type, resource.id), []).append((decided, resource))
         for error in inventory.errors:
             if all(e.message != error.message for e in merged.errors):
                 merged.errors.append(error)
     for present in by_key.values():
         first = present[0][1]
-        props = merge_values([(label, r.props) for label, r in present], "")
+        options = by_relevant_conditions([(decided, r.props) for decided, r in present])
+        props = merge_values(options, "")
         merged.resources.append(replace(first, props=props if isinstance(props, dict) else first.props))
     return merged
 
