@@ -171,3 +171,21 @@ def test_the_same_variable_in_two_module_calls_is_two_conditions(tmp_path: Path)
     assert rows["module.known.aws_sesv2_configuration_set.main"].status == "pass"
     unknown = rows["module.unknown.aws_sesv2_configuration_set.main"]
     assert unknown.status == "error" and "module.unknown.var.strict is false" in (unknown.message or "")
+
+
+def test_a_count_gated_row_keeps_its_id(tmp_path: Path) -> None:
+    """``count = var.x ? 1 : 0`` is ``aws_x.y[0]`` where a branch decides it, but the row keeps the id
+    it has undecided (``aws_x.y``): ids do not depend on whether the set could be read branch by branch."""
+    (tmp_path / "main.tf").write_text(
+        'variable "enabled" {}\n'
+        'variable "strict" {}\n'
+        'resource "aws_sesv2_configuration_set" "main" {\n'
+        "  count = var.enabled ? 1 : 0\n"
+        '  configuration_set_name = "main"\n'
+        '  delivery_options { tls_policy = var.strict ? "REQUIRE" : "OPTIONAL" }\n'
+        "}\n"
+    )
+    rows = _rows(tmp_path, "SES-CS-002")
+    assert list(rows) == ["aws_sesv2_configuration_set.main"]
+    row = rows["aws_sesv2_configuration_set.main"]
+    assert row.status == "error" and "fails when var.strict is false" in (row.message or "")

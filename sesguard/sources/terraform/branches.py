@@ -20,6 +20,7 @@ wrongly.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -33,6 +34,7 @@ from sesguard.model import Inventory, Resource
 
 MAX_CONDITIONS: Final = 4  # 16 readings; beyond, conditionals with unknown conditions stay Unknown
 _PER_INSTANCE: Final = ("each", "count", "self")
+_INSTANCE: Final = re.compile(r'^(.*)\[(?:\d+|"(?:[^"\\]|\\.)*")\]$')  # address[0], address["key"]
 _NO_SPACE_BEFORE: Final = frozenset({"DOT", "LSQB", "RSQB", "RPAR", "COMMA"})
 _NO_SPACE_AFTER: Final = frozenset({"DOT", "LSQB", "LPAR", "NOT"})
 
@@ -84,10 +86,31 @@ def read_branchwise(read: Callable[[], Inventory]) -> Inventory:
         decided = tuple(
             (first.seen[key], value) for key, value in zip(keys, values, strict=True) if key in branch.used
         )
-        variants.setdefault(decided, variant)
+        variants.setdefault(decided, _with_stable_ids(variant, inventory))
     if len(variants) == 1:
         return next(iter(variants.values()))
     return _merge(list(variants.items()))
+
+
+def _with_stable_ids(variant: Inventory, first: Inventory) -> Inventory:
+    """A reading whose rows keep the ids they have when the conditions are not decided: a resource with
+    ``count = var.x ? 1 : 0`` is one instance of unknown count (``aws_x.y``) then, and ``aws_x.y[0]``
+    where a branch decides it; it keeps ``aws_x.y`` (a row's id does not depend on whether its set could
+    be read branch by branch, so waivers and baselines keep matching)."""
+    known = {(r.type, r.id) for r in first.resources}
+    stems = [(r.type, match.group(1)) if (match := _INSTANCE.match(r.id)) else None for r in variant.resources]
+    renamed = []
+    for resource, stem in zip(variant.resources, stems, strict=True):
+        if (
+            stem is not None
+            and (resource.type, resource.id) not in known
+            and stem in known
+            and stems.count(stem) == 1
+        ):
+            resource = replace(resource, id=stem[1])
+        renamed.append(resource)
+    variant.resources = renamed
+    return variant
 
 
 @contextmanager
