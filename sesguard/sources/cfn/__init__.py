@@ -7,9 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
+from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError, Unknown
 from sesguard.sources.cfn.branches import concatenated, normalize_branchwise, set_records
 from sesguard.sources.cfn.exposure import literal_credentials, secret_exposures
+from sesguard.sources.cfn.links import LinkVariants, attach_across_files
 from sesguard.sources.cfn.nested import nested_instances
 from sesguard.sources.cfn.normalize import SOURCE, TemplateFacts, any_true
 from sesguard.sources.cfn.reader import decode_file, looks_like_template, template_files
@@ -97,6 +98,8 @@ def read_cloudformation(
     exposures: list[dict[str, object]] = []
     credentials: list[dict[str, object]] = []
     files_read = 0
+    links: list[tuple[str, LinkVariants]] = []  # IAM links that may name principals of other files
+    unnamed: dict[tuple[str, str], Unknown] = {}  # (file, id) of principals whose name is unresolved
     if not path.exists():
         inventory.errors.append(
             SourceError(f"{path}: no such file or directory", set_name, SOURCE, Location(file=str(path)))
@@ -169,9 +172,12 @@ def read_cloudformation(
                 )
                 inventory.meta["internal_errors"] = int(inventory.meta.get("internal_errors", 0)) + 1
                 continue
-            if stack_id is not None and len(deployments) > 1:  # one child deployed by several stacks
-                facts.resources = [replace(r, id=f"{stack_id}.{r.id}") for r in facts.resources]
+            prefix = f"{stack_id}." if stack_id is not None and len(deployments) > 1 else ""
+            if prefix:  # one child deployed by several stacks
+                facts.resources = [replace(r, id=f"{prefix}{r.id}") for r in facts.resources]
             inventory.resources.extend(facts.resources)
+            links.append((shown, facts.links))
+            unnamed.update(((shown, f"{prefix}{lid}"), why) for lid, why in facts.unnamed.items())
             totals.alarms = concatenated(totals.alarms, facts.alarms, "alarms")
             # Three-valued: one template enabling VDM is enough; else one that may enable it is Unknown.
             totals.vdm_enabled = any_true([totals.vdm_enabled, facts.vdm_enabled])
@@ -179,6 +185,13 @@ def read_cloudformation(
             totals.ses_alarm_count += facts.ses_alarm_count
         exposures.extend(secret_exposures(template, shown))
         credentials.extend(literal_credentials(template, shown))
+    try:
+        attach_across_files(inventory.resources, links, unnamed)
+    except Exception as exc:  # never crash the run; never let a principal look clean either
+        inventory.errors.append(
+            SourceError(f"{path}: internal error linking IAM policies across files: {exc!r}", set_name, SOURCE,
+                        Location(file=str(path)))
+        )
     inventory.resources.extend(
         set_resources(set_name, Location(file=str(path)), totals, exposures, credentials, files_read)
     )

@@ -28,6 +28,7 @@ from sesguard.model import (
     Unknown,
     is_unknown,
 )
+from sesguard.sources.cfn.links import CrossLink, Field
 from sesguard.sources.cfn.reader import keyed_lines
 from sesguard.sources.cfn.resolve import MaybeAbsent, Resolver, ResourceRef
 from sesguard.symbolic import address_domain
@@ -65,6 +66,9 @@ class TemplateFacts:
     vdm_enabled: bool | Unknown = False
     ses_resource_count: int = 0
     ses_alarm_count: int = 0  # alarms reading an AWS/SES metric: a monitoring-only set still has an account row
+    # IAM links naming principals this template does not define, per condition branch (label, links)
+    links: list[tuple[str, list[CrossLink]]] = field(default_factory=list)
+    unnamed: dict[str, Unknown] = field(default_factory=dict)  # principals whose name is unresolved
 
 
 def any_true(values: Iterable[bool | Unknown]) -> bool | Unknown:
@@ -204,6 +208,8 @@ class TemplateNormalizer:
         self.lines = keyed_lines(self.raw_resources)
         self.resolved: dict[str, tuple[str, Props]] = {}
         self.ses_alarms = 0  # alarms reading an AWS/SES metric, counted by _alarms
+        self.links: list[CrossLink] = []  # links that may name principals of other files of the set
+        self.unnamed: dict[str, Unknown] = {}  # principals whose name cannot be resolved
         # Resources with a `Condition:` may not be created: what they would prove is not certain.
         self.conditions: dict[str, str] = {}
         for logical_id, body in self.raw_resources.items():
@@ -316,6 +322,8 @@ class TemplateNormalizer:
         facts.resources.extend(self._principals())
         facts.alarms = self._alarms()
         facts.ses_alarm_count = self.ses_alarms
+        facts.links = [("", self.links)]
+        facts.unnamed = self.unnamed
         # VDM is on when one VdmAttributes enables both the dashboard and the guardian.
         facts.vdm_enabled = any_true(
             self.if_created(
@@ -544,6 +552,8 @@ class TemplateNormalizer:
     # --- IAM ----------------------------------------------------------------------------------
     def _principals(self) -> list[Resource]:
         kinds = {kind: self.candidates(rtype) for rtype, kind in PRINCIPAL_TYPES.items()}
+        for candidates in kinds.values():
+            self.unnamed.update(candidates.unresolved)
         attachments = self._policy_attachments(kinds)
         memberships = self._group_memberships(kinds["user"])
         keys = self._access_keys(kinds["user"])
@@ -594,7 +604,7 @@ class TemplateNormalizer:
         if isinstance(arn, ResourceRef) and arn.logical_id in self.resolved:
             rtype, props = self.resolved[arn.logical_id]
             if rtype == "AWS::IAM::ManagedPolicy":
-                return props.get("PolicyDocument"), arn.logical_id
+                return self.if_created(arn.logical_id, props.get("PolicyDocument")), arn.logical_id
         if isinstance(arn, str):
             name = aws_managed_policy_name(arn)
             document = aws_managed_policy_document(arn)
@@ -608,15 +618,18 @@ class TemplateNormalizer:
     def _policy_attachments(self, kinds: Mapping[str, _Candidates]) -> dict[str, list[dict[str, Any]]]:
         """Documents of the policy resources (:data:`POLICY_LINKS`), by the logical ID of the principal
         they attach to; a principal they may attach to (the target cannot be resolved) gets an Unknown
-        document instead."""
+        document instead, and so does every principal when the policy has a ``Condition`` left
+        undecided (branch-wise reading decides the others)."""
         found: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for logical_id, props in self.of_type(*POLICY_LINKS):
             origin = f"policy:{logical_id}"
+            document = self.if_created(logical_id, props.get("PolicyDocument"))
             for kind, key, many in POLICY_LINKS[self.resolved[logical_id][0]]:
                 link = props.get(key)
                 targets = self.targets_of_list(link, kinds[kind], key) if many else self.targets(link, kinds[kind])
                 for principal in targets.certain:
-                    found[principal].append({"origin": origin, "document": props.get("PolicyDocument")})
+                    found[principal].append({"origin": origin, "document": document})
+                self._link_outside(kind, link if many else [link], kinds[kind], origin, "policy_documents", document)
                 if targets.why is None:
                     continue
                 maybe = Unknown(
@@ -627,15 +640,33 @@ class TemplateNormalizer:
                     found[principal].append({"origin": origin, "document": maybe})
         return found
 
+    def _link_outside(
+        self, kind: str, link: Any, candidates: _Candidates, origin: str, field: Field, value: Any
+    ) -> None:
+        """Record the items of ``link`` (a list of names or Refs) that may name a principal of another
+        file of the set: a name no principal of this file has, or a name that cannot be resolved."""
+        items = _list(link, origin)
+        for item in [items] if isinstance(items, Unknown) else items:
+            if isinstance(item, ResourceRef) and item.logical_id in self.raw_resources:
+                continue  # a resource of this file: attached here
+            name = self.name_of(item)
+            if isinstance(name, str) and name in candidates.names.values():
+                continue
+            if not isinstance(name, str | Unknown):
+                name = Unknown("no name is given" if name is None else f"{name!r} is not a name")
+            self.links.append(CrossLink(kind, name, self.file, origin, field, value))
+
     def _group_memberships(self, users: _Candidates) -> dict[str, list[Any]]:
         """Groups of AWS::IAM::UserToGroupAddition, by user logical ID; a user they may add (the user
-        cannot be resolved) gets an Unknown group."""
+        cannot be resolved) gets an Unknown group, and so does every user when the addition has a
+        ``Condition`` left undecided."""
         found: dict[str, list[Any]] = defaultdict(list)
         for logical_id, props in self.of_type("AWS::IAM::UserToGroupAddition"):
-            group = self.name_of(props.get("GroupName"))
+            group = self.if_created(logical_id, self.name_of(props.get("GroupName")))
             targets = self.targets_of_list(props.get("Users"), users, "Users")
             for user in targets.certain:
                 found[user].append(group)
+            self._link_outside("user", props.get("Users"), users, logical_id, "groups", group)
             if targets.why is None:
                 continue
             maybe = Unknown(

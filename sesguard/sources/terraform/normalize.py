@@ -379,7 +379,8 @@ class _ModuleNormalizer:
         managed: dict[int, list[tuple[str, Any, str | None]]] = defaultdict(list)
         for raw in self.principals:
             for dep in attached.get(id(raw), []) + shared.get(id(raw), []):
-                managed[id(raw)].append(self._managed_policy(dep, dep.values.get("policy_arn"), "policy_arn"))
+                origin, document, name = self._managed_policy(dep, dep.values.get("policy_arn"), "policy_arn")
+                managed[id(raw)].append((origin, if_created(dep, document), name))
             if raw.type == "aws_iam_role":
                 arns = raw.values.get("managed_policy_arns")
                 for arn in arns if isinstance(arns, list) else ([arns] if is_unknown(arns) else []):
@@ -393,7 +394,8 @@ class _ModuleNormalizer:
             documents: list[dict[str, Any]] = []
             for policy_type in INLINE_POLICY_TYPES:
                 for dep in inline[policy_type].get(id(raw), []):
-                    documents.append(_inline(dep, dep.values.get("name"), dep.values.get("policy")))
+                    entry = _inline(dep, dep.values.get("name"), dep.values.get("policy"))
+                    documents.append({**entry, "document": if_created(dep, entry["document"])})
             if raw.type == "aws_iam_role":
                 blocks = raw.values.get("inline_policy")
                 for block in blocks if isinstance(blocks, list) else []:
@@ -407,10 +409,10 @@ class _ModuleNormalizer:
             groups: list[Any] = []
             if kind == "user":
                 for dep in memberships.get(id(raw), []):
-                    groups.append(self._group_name(dep, "group"))
+                    groups.append(if_created(dep, self._group_name(dep, "group")))
                 for dep in user_groups.get(id(raw), []):
                     value = dep.values.get("groups")
-                    groups.extend(value if isinstance(value, list) else [value])
+                    groups.extend(if_created(dep, g) for g in (value if isinstance(value, list) else [value]))
                 for group in self.index.of("aws_iam_group"):
                     if _principal_name(group) in groups:
                         names.extend(n for _, _, n in managed.get(id(group), []) if n)
@@ -659,6 +661,18 @@ class _DmarcRecords:
 def normalize_module(raws: list[RawResource], set_name: str) -> list[Resource]:
     """The model resources of one module's raw resources."""
     return _ModuleNormalizer(raws, set_name).resources()
+
+
+def home_of(raw: RawResource) -> str:
+    """The unit a resource is linked in by value: its root module (with the modules it calls)."""
+    return raw.root or raw.module
+
+
+def attached_documents(raws: list[RawResource]) -> Callable[[RawResource], Any]:
+    """For a policy attachment among ``raws``: the document of the policy it attaches (resolved
+    within them, else AWS-managed, else Unknown)."""
+    normalizer = _ModuleNormalizer(raws, "")
+    return lambda dep: normalizer._managed_policy(dep, dep.values.get("policy_arn"), "policy_arn")[1]
 
 
 def alarm_facts(raw: RawResource) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
+from sesguard.sources.cfn.links import attach_across_files
 from sesguard.sources.input_files import (
     DEFAULT_MAX_TEMPLATE_BYTES,
     file_problem,
@@ -34,12 +35,14 @@ from sesguard.sources.terraform.normalize import (
     alarm_reads_ses,
     clean,
     enums,
+    home_of,
     if_created,
     normalize_module,
 )
 from sesguard.sources.terraform.plan_reader import PlanError, is_plan_json, read_plan
 from sesguard.sources.terraform.raw import RawResource
 from sesguard.sources.terraform.secrets_scan import literal_credentials, secret_exposures
+from sesguard.sources.terraform.set_links import cross_module_links
 
 _SKIP_DIRS: Final = frozenset({".terraform", "node_modules", "__pycache__"})
 _LISTED: Final = 5  # repeated declarations named in a module's one error
@@ -223,7 +226,7 @@ class _SetBuilder:
                 )
         by_module: dict[str, list[RawResource]] = defaultdict(list)
         for raw in self.raws:
-            by_module[raw.root or raw.module].append(raw)
+            by_module[home_of(raw)].append(raw)
         resources: list[Resource] = []
         for raws in by_module.values():
             try:
@@ -235,6 +238,16 @@ class _SetBuilder:
                     first.file,
                     code="internal-error",
                 )
+        try:  # the set is the unit: policies naming a principal of another root module
+            links = cross_module_links(self.raws)
+            attach_across_files(resources, [(str(self.root), [("", links)])], {},
+                                home_of=lambda resource: resource.scope or "")
+        except Exception as err:
+            self.error(
+                f"{self.root}: internal error linking IAM policies across modules ({type(err).__name__}: {err})",
+                str(self.root),
+                code="internal-error",
+            )
         emitted = [r for r in self.raws if r.emit]
         ses = [r for r in emitted if r.mode == "managed" and r.type.startswith(("aws_ses_", "aws_sesv2_"))]
         location = Location(file=str(self.root))
