@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
+
+from sesguard.model import Unknown
 
 ACCESS_KEY_ID: Final = re.compile(r"\b(?:AKIA|ASIA)[A-Z2-7]{16}\b")
 # A secret access key / SMTP password: 40 (secret key) or 44 (SMTP v4 password) base64-ish characters.
@@ -18,6 +20,24 @@ NON_SECRET_FIELD: Final = re.compile(r"(arn|name|id$|_id$|length|policy|rotation
 
 # Keys that hold the value of the field named just before them (a parameter's Default, a tag's Value).
 GENERIC_LEAVES: Final = frozenset({"default", "value"})
+
+
+# Name/value pairs: a value named by its sibling (ECS ``Environment: [{Name, Value}]``, tags
+# ``[{Key, Value}]``, stack parameters ``[{ParameterKey, ParameterValue}]``, option settings).
+PAIR_NAME_KEYS: Final = frozenset({"name", "key", "parameterkey", "optionname"})
+PAIR_VALUE_KEYS: Final = frozenset({"value", "parametervalue"})
+
+
+def pair_name(keys: dict[str, object]) -> tuple[str, str] | None:
+    """(value key, the name its sibling gives it) when ``keys`` (key → literal or None) is a
+    name/value pair, else None."""
+    lowered = {k.lower(): k for k in keys}
+    name_key = next((lowered[k] for k in PAIR_NAME_KEYS if k in lowered), None)
+    value_key = next((lowered[k] for k in PAIR_VALUE_KEYS if k in lowered), None)
+    name = keys.get(name_key) if name_key is not None else None
+    if value_key is None or not isinstance(name, str) or not name:
+        return None
+    return value_key, name
 
 
 @dataclass(frozen=True)
@@ -60,3 +80,12 @@ def find_literal_credentials(field: str, value: str) -> list[LiteralCredential]:
         kind = "SMTP password" if len(value) == 44 else "secret access key"
         found.append(LiteralCredential(kind, mask_secret(value), field))
     return found
+
+
+def unless_unread(found: list[Any], unread: list[str]) -> list[Any] | Unknown:
+    """A set's secrets finding: what was found stands (it fails), but "none found" cannot be said of a
+    set whose files were not all read (``unread``: why each was not); that is Unknown."""
+    if found or not unread:
+        return found
+    more = f" and {len(unread) - 1} more" if len(unread) > 1 else ""
+    return Unknown(f"not every file of the set was read: {unread[0]}{more}")

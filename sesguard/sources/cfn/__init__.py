@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError, Unknown
+from sesguard.secrets import unless_unread
 from sesguard.sources.cfn.branches import concatenated, normalize_branchwise, set_records
 from sesguard.sources.cfn.exposure import literal_credentials, secret_exposures
 from sesguard.sources.cfn.links import LinkVariants, attach_across_files
@@ -23,8 +24,8 @@ def set_resources(
     set_name: str,
     location: Location,
     totals: TemplateFacts,
-    exposures: list[dict[str, object]],
-    credentials: list[dict[str, object]],
+    exposures: list[dict[str, object]] | Unknown,
+    credentials: list[dict[str, object]] | Unknown,
     files_read: int,
 ) -> list[Resource]:
     """The set-level rows: the account settings (when the set defines SES resources or alarms on SES
@@ -192,8 +193,16 @@ def read_cloudformation(
             SourceError(f"{path}: internal error linking IAM policies across files: {exc!r}", set_name, SOURCE,
                         Location(file=str(path)))
         )
+    unread = [error.message for error in inventory.errors]  # files not read, or not wholly
     inventory.resources.extend(
-        set_resources(set_name, Location(file=str(path)), totals, exposures, credentials, files_read)
+        set_resources(
+            set_name,
+            Location(file=str(path)),
+            totals,
+            unless_unread(exposures, unread),
+            unless_unread(credentials, unread),
+            files_read,
+        )
     )
     inventory.meta.setdefault("templates_read", 0)
     inventory.meta["templates_read"] = int(inventory.meta["templates_read"]) + files_read

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from sesguard.secrets import find_literal_credentials
+from sesguard.secrets import find_literal_credentials, pair_name
 from sesguard.sources.cfn.reader import line_of
 
 SECRET_ATTRIBUTES: Final = frozenset({"SecretAccessKey"})
@@ -86,10 +86,17 @@ def secret_exposures(template: Mapping[str, Any], file: str) -> list[dict[str, A
 def literal_credentials(template: Mapping[str, Any], file: str) -> list[dict[str, Any]]:
     """Literal access key IDs and secret-shaped values in credential-named fields (SES-IAM-010), masked."""
     found = []
+    named: dict[tuple[str, ...], str] = {}  # the path of a pair's value -> the name its sibling gives it
     for path, node, line in _walk(template, (), None):
+        if isinstance(node, Mapping):
+            pair = pair_name({str(k): v if isinstance(v, str) else None for k, v in node.items()})
+            if pair is not None:
+                named[(*path, pair[0])] = pair[1]
         if not isinstance(node, str):
             continue
         field = ".".join(p for p in path if not p.startswith("["))
+        if path in named:  # ``{Name: SMTP_PASSWORD, Value: ...}``: the value is judged by that name
+            field = f"{field.rsplit('.', 1)[0]}.{named[path]}"
         for credential in find_literal_credentials(field, str(node)):
             found.append(
                 {

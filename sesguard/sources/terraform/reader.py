@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
+from sesguard.secrets import unless_unread
 from sesguard.sources.cfn.links import attach_across_files
 from sesguard.sources.input_files import (
     DEFAULT_MAX_TEMPLATE_BYTES,
@@ -248,6 +249,9 @@ class _SetBuilder:
                 str(self.root),
                 code="internal-error",
             )
+        # files not read (or not wholly); repeated declarations are read (the first) and remote
+        # modules are not files of the set
+        unread = [e.message for e in self.inventory.errors if e.code not in ("duplicate", "module-not-read")]
         emitted = [r for r in self.raws if r.emit]
         ses = [r for r in emitted if r.mode == "managed" and r.type.startswith(("aws_ses_", "aws_sesv2_"))]
         location = Location(file=str(self.root))
@@ -271,7 +275,10 @@ class _SetBuilder:
                 source=SOURCE,
                 location=location,
                 set_name=self.set_name,
-                props={"secret_exposures": self.exposures, "literal_credentials": self.literals},
+                props={
+                    "secret_exposures": unless_unread(self.exposures, unread),
+                    "literal_credentials": unless_unread(self.literals, unread),
+                },
                 native_type=None,
             )
         )

@@ -13,13 +13,14 @@ Only masked forms are kept.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 from lark import Token, Tree
 
 from sesguard.model import Unknown, is_unknown
-from sesguard.secrets import ACCESS_KEY_ID, find_literal_credentials
+from sesguard.secrets import ACCESS_KEY_ID, find_literal_credentials, pair_name
 from sesguard.sources.terraform.expressions import Evaluator, Reference, references
 from sesguard.sources.terraform.hcl_reader import Block, Body, HclFile
 from sesguard.sources.terraform.module import META_ARGUMENTS, Declared, HclModule, ModuleRegistry
@@ -36,6 +37,7 @@ SECRET_STORES: Final = frozenset(
         ("aws_ssm_parameter", "value_wo"),
     }
 )
+_MAX_JSON_LITERAL: Final = 1_000_000  # characters of a literal read as JSON for named values
 _MODULE_META: Final = frozenset({"source", "version", "providers", "count", "for_each", "depends_on"})
 
 
@@ -292,8 +294,12 @@ def _block_strings(block: Block) -> Iterator[tuple[str, int, str]]:
 def _nested_strings(body: Body, base: str) -> Iterator[tuple[str, int, str]]:
     for block in body.blocks:
         path = ".".join((base, block.type, *block.labels))
-        for name, attr in block.body.attributes.items():
-            yield from _expr_strings(attr.expr, f"{path}.{name}", attr.line)
+        attributes = block.body.attributes
+        # ``setting { name = "SMTP_PASSWORD" value = "..." }``, ``tag { key = ... value = ... }``
+        pair = pair_name({name: _literal_text(attr.expr) for name, attr in attributes.items()})
+        for name, attr in attributes.items():
+            shown = pair[1] if pair is not None and name == pair[0] else name
+            yield from _expr_strings(attr.expr, f"{path}.{shown}", attr.line)
         yield from _nested_strings(block.body, path)
 
 
@@ -303,6 +309,10 @@ def _expr_strings(node: Tree[Token] | Token, field: str, line: int) -> Iterator[
         return
     if node.data == "string":
         parts = string_parts(node)
+        inside = _json_strings(parts[0], field, node_line(node)) if len(parts) == 1 and isinstance(parts[0], str) else None
+        if inside is not None:
+            yield from inside
+            return
         for part in parts:
             if isinstance(part, str):
                 yield field, node_line(node), part
@@ -310,21 +320,53 @@ def _expr_strings(node: Tree[Token] | Token, field: str, line: int) -> Iterator[
                 yield from _expr_strings(part, field, line)
         return
     if node.data in ("heredoc_template", "heredoc_template_trim"):
-        for piece in split_template(heredoc_body(str(node.children[0]))):
+        pieces = split_template(heredoc_body(str(node.children[0])))
+        if len(pieces) == 1 and pieces[0].kind == "literal":  # a JSON document (container definitions)
+            inside = _json_strings(pieces[0].text, field, node_line(node))
+            if inside is not None:
+                yield from inside
+                return
+        for piece in pieces:
             if piece.kind == "literal":
                 yield field, node_line(node), piece.text
         return
     if node.data == "object":
-        for elem in subtrees(node):
-            elem_parts = subtrees(elem)
-            if elem.data != "object_elem" or len(elem_parts) != 2:
-                continue
-            key = _static_key(elem_parts[0])
-            yield from _expr_strings(elem_parts[1], f"{field}.{key}" if key else field, node_line(elem))
+        elems = [(subtrees(e), e) for e in subtrees(node) if e.data == "object_elem" and len(subtrees(e)) == 2]
+        keyed = [(_static_key(parts[0]), parts[1], elem) for parts, elem in elems]
+        pair = pair_name({k: _literal_text(v) for k, v, _ in keyed if k})
+        for key, value, elem in keyed:
+            name = pair[1] if pair is not None and key == pair[0] else key  # a value named by its sibling
+            yield from _expr_strings(value, f"{field}.{name}" if name else field, node_line(elem))
         return
     for child in node.children:
         if isinstance(child, Tree):
             yield from _expr_strings(child, field, line)
+
+
+def _json_strings(text: str, field: str, line: int) -> list[tuple[str, int, str]] | None:
+    """The strings of a literal that is a JSON array or object, named by their keys (and a pair's
+    value by its sibling's name, as in ECS ``environment``); None when it is not JSON."""
+    stripped = text.strip()
+    if not stripped.startswith(("{", "[")) or len(stripped) > _MAX_JSON_LITERAL:
+        return None
+    try:
+        document = json.loads(stripped)
+    except (ValueError, RecursionError):
+        return None
+    found: list[tuple[str, int, str]] = []
+    stack: list[tuple[str, Any]] = [(field, document)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            found.append((where, line, value))
+        elif isinstance(value, list):
+            stack.extend((where, item) for item in reversed(value))
+        elif isinstance(value, dict):
+            pair = pair_name({str(k): v if isinstance(v, str) else None for k, v in value.items()})
+            for key, item in value.items():
+                shown = pair[1] if pair is not None and key == pair[0] else str(key)
+                stack.append((f"{where}.{shown}", item))
+    return found
 
 
 class _NoNames:
@@ -335,6 +377,11 @@ class _NoNames:
 
     def read_file(self, path: str) -> str | Unknown:
         return Unknown("files are not read here")
+
+
+def _literal_text(node: Tree[Token]) -> str | None:
+    value = Evaluator(_NoNames()).eval(node)
+    return value if isinstance(value, str) else None
 
 
 def _static_key(key_node: Tree[Token]) -> str | None:
