@@ -78,6 +78,11 @@ def test_a_deny_behind_a_condition_does_not_restrict(tmp_path: Path) -> None:
 
 def test_a_deny_that_may_not_exist_does_not_restrict_tf(tmp_path: Path) -> None:
     run = run_checks(tmp_path, "--templates", str(FIXTURES / "tf_conditioned_deny"), "-k", "SES-IAM-003")
-    assert statuses(run, "SES-IAM-003") == {"SES-IAM-003::aws_iam_user.smtp": "error"}
-    assert "exists only if its count/for_each" in run.reports["findings.json"]
+    assert statuses(run, "SES-IAM-003") == {
+        "SES-IAM-003::aws_iam_user.smtp": "error",  # count = var.lockdown ? 1 : 0, read branch-wise
+        "SES-IAM-003::aws_iam_user.smtp_counted": "error",  # count = var.replicas: it may not exist
+    }
+    findings = run.reports["findings.json"]
+    assert "fails when var.lockdown is false" in findings
+    assert "aws_iam_user_policy.office_only_counted exists only if its count/for_each" in findings
     assert run.code == 1
