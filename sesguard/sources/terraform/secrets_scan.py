@@ -379,9 +379,17 @@ class _NoNames:
         return Unknown("files are not read here")
 
 
-def _literal_text(node: Tree[Token]) -> str | None:
-    value = Evaluator(_NoNames()).eval(node)
-    return value if isinstance(value, str) else None
+def _literal_text(node: Tree[Token] | Token) -> str | None:
+    """The text of a plain quoted string (no interpolation), else None. Read from the syntax tree, not
+    evaluated: the scan must not evaluate expressions (a conditional would count as a branch)."""
+    while isinstance(node, Tree) and node.data == "expr_term" and len(subtrees(node)) == 1 and len(node.children) == 1:
+        node = subtrees(node)[0]
+    if not isinstance(node, Tree) or node.data != "string":
+        return None
+    parts = string_parts(node)
+    if not parts:
+        return ""
+    return parts[0] if len(parts) == 1 and isinstance(parts[0], str) else None
 
 
 def _static_key(key_node: Tree[Token]) -> str | None:
