@@ -80,7 +80,11 @@ def _merge(variants: list[tuple[Assignment, TemplateFacts]]) -> TemplateFacts:
     )
     merged.ses_resource_count = max(f.ses_resource_count for _, f in variants)
     merged.ses_alarm_count = max(f.ses_alarm_count for _, f in variants)
-    merged.links = [(label, [link for _, links in f.links for link in links]) for label, f in variants]
+    merged.links = [
+        (", ".join(f"{name} is {'true' if value else 'false'}" for name, value in decided),
+         [link for _, links in f.links for link in links])
+        for decided, f in variants
+    ]
     for _, facts in variants:
         merged.unnamed.update(facts.unnamed)
     return merged
