@@ -189,3 +189,32 @@ def test_a_count_gated_row_keeps_its_id(tmp_path: Path) -> None:
     assert list(rows) == ["aws_sesv2_configuration_set.main"]
     row = rows["aws_sesv2_configuration_set.main"]
     assert row.status == "error" and "fails when var.strict is false" in (row.message or "")
+
+
+def test_root_modules_with_the_same_addresses_keep_their_rows(tmp_path: Path) -> None:
+    """A set of two root modules that both declare ``aws_iam_user.default``, read branch by branch
+    because one of them has an unknown condition: each module keeps its own user and its verdict (an
+    address is unique only within its root module; merging the readings by address dropped one)."""
+    statement = '{{Effect = "Allow", Action = "{action}", Resource = {resource}}}'
+    for module, action, resource in (
+        ("a", "ses:SendRawEmail", 'var.strict ? "arn:aws:ses:eu-west-1:111122223333:identity/a.example.com" : "*"'),
+        ("b", "*", '"*"'),
+    ):
+        (tmp_path / module).mkdir()
+        (tmp_path / module / "main.tf").write_text(
+            ('variable "strict" {}\n' if module == "a" else "")
+            + f'resource "aws_iam_user" "default" {{ name = "sender-{module}" }}\n'
+            + 'resource "aws_iam_access_key" "default" { user = aws_iam_user.default.name }\n'
+            + 'resource "aws_iam_user_policy" "send" {\n  name = "send"\n  user = aws_iam_user.default.name\n'
+            + '  policy = jsonencode({Version = "2012-10-17", Statement = ['
+            + statement.format(action=action, resource=resource)
+            + "]})\n}\n"
+        )
+    inventory = read_terraform(tmp_path, "s")
+    derive(inventory)
+    policies = [p for p in load_policies() if p.id == "SES-IAM-001"]
+    rows = {
+        (Path(str(r.resource.scope)).name, r.resource.id): r.status
+        for r in build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    }
+    assert rows == {("a", "aws_iam_user.default"): "pass", ("b", "aws_iam_user.default"): "fail"}, rows

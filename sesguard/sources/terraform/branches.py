@@ -97,17 +97,19 @@ def _with_stable_ids(variant: Inventory, first: Inventory) -> Inventory:
     ``count = var.x ? 1 : 0`` is one instance of unknown count (``aws_x.y``) then, and ``aws_x.y[0]``
     where a branch decides it; it keeps ``aws_x.y`` (a row's id does not depend on whether its set could
     be read branch by branch, so waivers and baselines keep matching)."""
-    known = {(r.type, r.id) for r in first.resources}
-    stems = [(r.type, match.group(1)) if (match := _INSTANCE.match(r.id)) else None for r in variant.resources]
+    known = {(r.type, r.scope, r.id) for r in first.resources}
+    stems = [
+        (r.type, r.scope, match.group(1)) if (match := _INSTANCE.match(r.id)) else None for r in variant.resources
+    ]
     renamed = []
     for resource, stem in zip(variant.resources, stems, strict=True):
         if (
             stem is not None
-            and (resource.type, resource.id) not in known
+            and (resource.type, resource.scope, resource.id) not in known
             and stem in known
             and stems.count(stem) == 1
         ):
-            resource = replace(resource, id=stem[1])
+            resource = replace(resource, id=stem[2])
         renamed.append(resource)
     variant.resources = renamed
     return variant
@@ -123,15 +125,15 @@ def _reading(reading: _Reading) -> Iterator[_Reading]:
 
 
 def _merge(variants: list[tuple[Assignment, Inventory]]) -> Inventory:
-    """One inventory from the readings of each branch: resources by (type, id), judged on the branches
-    they exist in (labelled by the conditions their facts depend on); every reading's errors once."""
+    """One inventory from the readings of each branch: resources by (type, scope, id) (an address is
+    unique only within its root module, and a set may hold several), judged on the branches they exist in (labelled by the conditions their facts depend on); every reading's errors once."""
     merged = Inventory()
-    by_key: dict[tuple[str, str], list[tuple[Assignment, Resource]]] = {}
+    by_key: dict[tuple[str, str | None, str], list[tuple[Assignment, Resource]]] = {}
     for decided, inventory in variants:
         merged.sets.update(inventory.sets)
         merged.meta.update(inventory.meta)
         for resource in inventory.resources:
-            by_key.setdefault((resource.type, resource.id), []).append((decided, resource))
+            by_key.setdefault((resource.type, resource.scope, resource.id), []).append((decided, resource))
         for error in inventory.errors:
             if all(e.message != error.message for e in merged.errors):
                 merged.errors.append(error)
