@@ -21,7 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sesguard.reports import REPORT_WRITERS, history, write_reports
+from sesguard.findings.writers import REPORT_FORMATS, write_reports, writer
+from sesguard.reports import history
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results" / "reports.md"
@@ -121,16 +122,17 @@ def main(argv: list[str] | None = None) -> int:
 
         best, median = best_of(args.repeat, append_once)
         rows.append(("history append", best, median, (folder / history.HISTORY_FILE).stat().st_size))
-        for name, writer in REPORT_WRITERS.items():
-            best, median = best_of(args.repeat, lambda w=writer: w(doc, folder))  # type: ignore[misc]
-            path = writer(doc, folder)
+        for name in REPORT_FORMATS:
+            write = writer(name)
+            best, median = best_of(args.repeat, lambda w=write: w(doc, folder))  # type: ignore[misc]
+            path = write(doc, folder)
             size = (
                 sum(p.stat().st_size for p in path.parent.glob("*.md"))
                 if name == "review"
                 else path.stat().st_size
             )
             rows.append((name, best, median, size))
-        best, median = best_of(args.repeat, lambda: write_reports(doc, folder, list(REPORT_WRITERS)))
+        best, median = best_of(args.repeat, lambda: write_reports(doc, folder, REPORT_FORMATS))
         rows.append(("write_reports (all formats)", best, median, 0))
 
     header = (

@@ -162,15 +162,15 @@ def render_output(report_dir: Path, fmt: str) -> str:
     """The ``fmt`` report of the findings.json in ``report_dir``, as text."""
     import tempfile
 
-    from sesguard.findings_doc import FINDINGS_FILE
-    from sesguard.reports import REPORT_WRITERS
-    from sesguard.reports.document import load
+    from sesguard.findings.format import FILE as FINDINGS_FILE
+    from sesguard.findings.reader import load
+    from sesguard.findings.writers import writer
 
     if fmt == "json":
         return (report_dir / FINDINGS_FILE).read_text(encoding="utf-8")
     doc = load(report_dir / FINDINGS_FILE)
     with tempfile.TemporaryDirectory(prefix="sesguard-output-") as scratch:
-        return REPORT_WRITERS[fmt](doc, Path(scratch)).read_text(encoding="utf-8")
+        return writer(fmt)(doc, Path(scratch)).read_text(encoding="utf-8")
 
 
 # --- commands ---------------------------------------------------------------------------------------
@@ -209,9 +209,9 @@ def cmd_iac(args: argparse.Namespace, extra: list[str]) -> int:
 
 def cmd_report(args: argparse.Namespace, extra: list[str]) -> int:
     """``sesguard report``: rebuild the reports from findings.json and the history."""
-    from sesguard.findings_doc import FINDINGS_FILE
-    from sesguard.reports import REPORT_WRITERS, parse_formats, write_reports
-    from sesguard.reports.document import load
+    from sesguard.findings.format import FILE as FINDINGS_FILE
+    from sesguard.findings.reader import load
+    from sesguard.findings.writers import parse_formats, write_reports
 
     report_dir = Path(args.report_dir)
     try:
@@ -223,7 +223,7 @@ def cmd_report(args: argparse.Namespace, extra: list[str]) -> int:
     except ValueError as exc:
         print(f"sesguard report: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    for path in write_reports(doc, report_dir, [f for f in formats if f in REPORT_WRITERS]):
+    for path in write_reports(doc, report_dir, formats, rebuild=True):
         print(f"report: {path}")
     return 0
 

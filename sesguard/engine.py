@@ -19,7 +19,6 @@ from sesguard.model import (
 )
 from sesguard.policies import Policy
 
-STATUSES: Final = ("pass", "fail", "error", "skip", "waived")
 SOURCE_LABELS: Final = {"live": "a live account", "cfn": "CloudFormation templates", "tf": "Terraform"}
 TYPE_LABELS: Final = {
     ACCOUNT: "SES sending resources (account-level settings)",

@@ -252,7 +252,7 @@ def _sources_requested(config: pytest.Config) -> list[str]:
 
 
 def _report_formats(config: pytest.Config) -> list[str]:
-    from sesguard.reports import DEFAULT_REPORT_FORMATS, parse_formats
+    from sesguard.findings.writers import DEFAULT_REPORT_FORMATS, parse_formats
 
     raw = config.getoption("report_format")
     if raw is None:
@@ -810,8 +810,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if EMPTY_KEY in session.config.stash:
         return  # a usage error: no report says anything about a run that checked nothing
     _forget_passed_setups(session.config)
-    from sesguard.atomic import write_json_rows_atomic
-    from sesguard.findings_doc import FINDINGS_FILE, build_document
+    from sesguard.findings.build import build_document
+    from sesguard.findings.writers import each_report
 
     config = session.config
     report_dir = Path(config.getoption("report_dir"))
@@ -844,11 +844,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config.stash[DOCUMENT_KEY] = document  # the results are printed even when no report can be written
     written: list[Path] = []
     try:
-        written.append(write_json_rows_atomic(document, report_dir / FINDINGS_FILE))  # every run writes it
-        others = [f for f in formats if f != "json"]
-        from sesguard.reports import write_reports
-
-        written.extend(write_reports(document, report_dir, others))
+        for path in each_report(document, report_dir, formats):  # findings.json whatever formats says
+            written.append(path)
     except OSError as exc:
         config.stash[WRITE_PROBLEM_KEY] = (
             f"sesguard: --report-dir {report_dir}: cannot write the reports ({_write_problem(report_dir, exc)})"

@@ -13,8 +13,9 @@ from typing import Any, Final
 import jsonschema
 import yaml
 
-SEVERITIES: Final = ("info", "low", "medium", "high", "critical")
-SEVERITY_RANK: Final = {name: rank for rank, name in enumerate(SEVERITIES)}
+from sesguard.severity import SEVERITIES as SEVERITIES  # re-exported: the policies' vocabulary
+from sesguard.severity import SEVERITY_RANK as SEVERITY_RANK
+
 SCHEMA_FILE: Final = "schema.json"
 
 

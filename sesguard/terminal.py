@@ -9,9 +9,11 @@ long. The full values stay in ``findings.json``.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Final
 
 from sesguard.engine import Finding
+from sesguard.findings.format import where
 
 VALUE_LIMIT: Final = 160
 """Longest value (message, resource name, file, ARN) shown on a row's line, in characters."""
@@ -43,10 +45,8 @@ def safe(value: object, limit: int = VALUE_LIMIT) -> str:
 def place(finding: Finding, limit: int = VALUE_LIMIT) -> str:
     """Where the row's resource is: ``file:line``, or ``account/region (arn)`` for a live resource."""
     loc = finding.resource.location
-    if loc.file:
-        return f"{safe(loc.file, limit)}:{loc.line}" if loc.line else safe(loc.file, limit)
-    parts = [safe(p, limit) for p in (loc.account, loc.region) if p]
-    return "/".join(parts) + (f" ({safe(loc.arn, limit)})" if loc.arn else "")
+    text = where(vars(loc), partial(safe, limit=limit))
+    return text if loc.file or not loc.arn else f"{text} ({safe(loc.arn, limit)})"
 
 
 def row_line(finding: Finding) -> str:

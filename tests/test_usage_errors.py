@@ -162,7 +162,7 @@ def test_sesguard_local_exits_4_on_bad_usage() -> None:
 
 
 def test_sesguard_report_accepts_all(tmp_path: Path) -> None:
-    from sesguard.reports import REPORT_FORMATS, parse_formats
+    from sesguard.findings.writers import REPORT_FORMATS, parse_formats
 
     assert parse_formats("all") == REPORT_FORMATS
     assert parse_formats("sarif,ALL") == REPORT_FORMATS

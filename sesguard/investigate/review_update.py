@@ -10,9 +10,9 @@ def refresh_review(report_dir: Path) -> Path | None:
 
     Only where a scan already wrote drafts; otherwise None.
     """
-    from sesguard.findings_doc import FINDINGS_FILE
+    from sesguard.findings.format import FILE as FINDINGS_FILE
+    from sesguard.findings.reader import load
     from sesguard.reports import review
-    from sesguard.reports.document import load
 
     findings = report_dir / FINDINGS_FILE
     if not findings.is_file() or not (report_dir / review.DIRNAME).is_dir():

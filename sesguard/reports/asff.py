@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from sesguard.atomic import write_text_atomic
+from sesguard.findings.reader import Doc, check
 from sesguard.reports import document
-from sesguard.reports.document import Doc, Row
+from sesguard.reports.document import Row
 
 FILENAME: Final = "findings.asff.json"
 SCHEMA_VERSION: Final = "2018-10-08"
@@ -130,5 +131,5 @@ def build(doc: Doc) -> list[dict[str, Any]]:
 
 def write(doc: Doc, report_dir: Path) -> Path:
     """Write ``findings.asff.json`` into ``report_dir``."""
-    document.check(doc)
+    check(doc)
     return write_text_atomic(json.dumps(build(doc), indent=1) + "\n", report_dir / FILENAME)

@@ -1,23 +1,18 @@
-"""Reading a findings document (``findings.json``, format version 1) and the facts every report shares."""
+"""The facts every report shares: severity order, failing rows, Markdown-safe text, rates and scopes.
+
+Reading ``findings.json`` is :mod:`sesguard.findings.reader`; its vocabulary (statuses, where a
+resource lives) is :mod:`sesguard.findings.format`.
+"""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any, Final
 
-from sesguard.findings_doc import FINDINGS_FORMAT as FORMAT
-from sesguard.findings_doc import FINDINGS_VERSION as FORMAT_VERSION
-from sesguard.policies import SEVERITIES as POLICY_SEVERITIES
+from sesguard.findings.format import FAILING, SEVERITIES_MOST_FIRST
 
-Doc = dict[str, Any]
 Row = Mapping[str, Any]
-
-SEVERITIES = tuple(reversed(POLICY_SEVERITIES))  # most severe first
-STATUSES = ("fail", "error", "waived", "skip", "pass")
-FAILING = frozenset({"fail", "error"})
 
 # AWS review thresholds (fractions): recommended-below, review-period, sending-pause.
 BOUNCE_LINES = (0.02, 0.05, 0.10)
@@ -32,25 +27,10 @@ REMEDIATION_LABELS = {
 }
 
 
-def check(doc: Mapping[str, Any]) -> None:
-    """Raise ``ValueError`` unless ``doc`` is a findings document this code understands."""
-    if doc.get("format") != FORMAT or doc.get("format_version") != FORMAT_VERSION:
-        raise ValueError(
-            f"not a {FORMAT} version {FORMAT_VERSION} document "
-            f"(format={doc.get('format')!r}, format_version={doc.get('format_version')!r})"
-        )
-
-
-def load(path: Path) -> Doc:
-    """Read and check a ``findings.json``."""
-    doc: Doc = json.loads(path.read_text(encoding="utf-8"))
-    check(doc)
-    return doc
-
-
 def severity_rank(severity: str) -> int:
     """0 for critical ... 4 for info; unknown severities sort last."""
-    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+    order = SEVERITIES_MOST_FIRST
+    return order.index(severity) if severity in order else len(order)
 
 
 def is_failing(row: Row) -> bool:
@@ -64,24 +44,6 @@ def failing(rows: Iterable[Row]) -> list[Row]:
         (r for r in rows if is_failing(r)),
         key=lambda r: (severity_rank(str(r.get("severity"))), str(r.get("id"))),
     )
-
-
-def where(resource: Mapping[str, Any] | None) -> str:
-    """Where a resource lives, as a user finds it: ``file:line`` or ``account/region``."""
-    if not resource:
-        return ""
-    if resource.get("file"):
-        line = resource.get("line")
-        return f"{resource['file']}:{line}" if line else str(resource["file"])
-    parts = [str(resource[k]) for k in ("account", "region") if resource.get(k)]
-    return "/".join(parts) or str(resource.get("set") or "")
-
-
-def account_region(resource: Mapping[str, Any] | None) -> str | None:
-    """``account/region`` of a live resource (``account/global`` without a region), else None."""
-    if not resource or not resource.get("account"):
-        return None
-    return f"{resource['account']}/{resource.get('region') or 'global'}"
 
 
 # Characters that would start Markdown or HTML syntax (links, images, code, emphasis, tables, tags,

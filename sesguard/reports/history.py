@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from sesguard.atomic import write_text_atomic
+from sesguard.findings.format import FAILING, SEVERITIES_MOST_FIRST, STATUSES_BY_URGENCY
+from sesguard.findings.reader import Doc
 from sesguard.reports import document
-from sesguard.reports.document import Doc
 
 HISTORY_FILE = "history.jsonl"
 HISTORY_VERSION = 1
@@ -41,13 +42,13 @@ def summarize(doc: Doc) -> Entry:
     """The compact history entry of a findings document."""
     run = doc.get("run") or {}
     summary = doc.get("summary") or {}
-    by_status = {s: 0 for s in document.STATUSES}
-    failing_by_severity = {s: 0 for s in document.SEVERITIES}
+    by_status = {s: 0 for s in STATUSES_BY_URGENCY}
+    failing_by_severity = {s: 0 for s in SEVERITIES_MOST_FIRST}
     failing_ids: dict[str, str] = {}
     for row in doc.get("findings") or []:
         status = str(row.get("status"))
         by_status[status] = by_status.get(status, 0) + 1
-        if status in document.FAILING:
+        if status in FAILING:
             severity = str(row.get("severity"))
             failing_by_severity[severity] = failing_by_severity.get(severity, 0) + 1
             failing_ids[str(row.get("id"))] = severity

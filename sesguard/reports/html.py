@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from sesguard.atomic import write_text_atomic
+from sesguard.findings.format import account_region, where
+from sesguard.findings.reader import Doc, check
 from sesguard.reports import document, history, review
-from sesguard.reports.document import Doc
 
 FILENAME = "report.html"
 COLUMNS = ("id", "policy", "severity", "status", "rtype", "resource", "where", "group", "message", "waiver")
@@ -25,7 +26,7 @@ def _asset(name: str) -> str:
 def _row(row: dict[str, Any]) -> list[Any]:
     resource = row.get("resource") or {}
     waiver = row.get("waiver") or {}
-    group = document.account_region(resource) or resource.get("file") or resource.get("set") or ""
+    group = account_region(resource) or resource.get("file") or resource.get("set") or ""
     waived = f"{waiver.get('reason', '')} (expires {waiver.get('expires') or 'never'})" if waiver else ""
     return [
         row.get("id"),
@@ -34,7 +35,7 @@ def _row(row: dict[str, Any]) -> list[Any]:
         row.get("status"),
         resource.get("type"),
         resource.get("id"),
-        document.where(resource),
+        where(resource),
         group,
         row.get("message"),
         waived,
@@ -93,5 +94,5 @@ def render(doc: Doc, entries: list[history.Entry]) -> str:
 
 def write(doc: Doc, report_dir: Path) -> Path:
     """Write ``report.html`` into ``report_dir``."""
-    document.check(doc)
+    check(doc)
     return write_text_atomic(render(doc, history.read(report_dir)), report_dir / FILENAME)

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from sesguard.atomic import write_text_atomic
-from sesguard.reports import document
-from sesguard.reports.document import Doc, Row
+from sesguard.findings.format import where
+from sesguard.findings.reader import Doc, check
+from sesguard.reports.document import Row
 
 FILENAME = "junit.xml"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -35,8 +36,8 @@ def _detail(row: Row) -> str:
     resource = row.get("resource") or {}
     remediation = row.get("remediation") or {}
     lines = [str(row.get("message") or ""), f"resource: {resource.get('type')} {resource.get('id')}"]
-    if document.where(resource):
-        lines.append(f"where: {document.where(resource)}")
+    if where(resource):
+        lines.append(f"where: {where(resource)}")
     if remediation.get("summary"):
         lines.append(f"remediation: {remediation['summary']}")
     return "\n".join(lines)
@@ -56,7 +57,7 @@ def _testcase(row: Row) -> ET.Element:
         "resource": resource.get("id"),
         "resource_type": resource.get("type"),
         "source": resource.get("source"),
-        "where": document.where(resource) or None,
+        "where": where(resource) or None,
         "account": resource.get("account"),
         "region": resource.get("region"),
         "arn": resource.get("arn"),
@@ -118,7 +119,7 @@ def build(doc: Doc) -> ET.Element:
 
 def write(doc: Doc, report_dir: Path) -> Path:
     """Write ``junit.xml`` into ``report_dir``."""
-    document.check(doc)
+    check(doc)
     root = build(doc)
     ET.indent(root, space=" ")
     text = ET.tostring(root, encoding="unicode")

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from sesguard.atomic import write_text_atomic
+from sesguard.findings.format import FAILING, SEVERITIES_MOST_FIRST, STATUSES_BY_URGENCY, where
+from sesguard.findings.reader import Doc, check
 from sesguard.reports import document, history, review
-from sesguard.reports.document import Doc, Row, percent
+from sesguard.reports.document import Row, percent
 from sesguard.reports.document import md_cell as cell
 from sesguard.reports.document import md_code as code
 
@@ -28,7 +30,7 @@ def _header(doc: Doc) -> list[str]:
     run, summary = doc.get("run") or {}, doc.get("summary") or {}
     verdict = summary.get("verdict", "unknown")
     mark = "✅" if verdict == "compliant" else "❌"
-    by_status = {s: 0 for s in document.STATUSES}
+    by_status = {s: 0 for s in STATUSES_BY_URGENCY}
     for row in doc.get("findings") or []:
         by_status[str(row.get("status"))] = by_status.get(str(row.get("status")), 0) + 1
     inputs = ", ".join(code(i) for i in run.get("inputs") or []) or "n/a"
@@ -47,22 +49,22 @@ def _header(doc: Doc) -> list[str]:
 
 
 def _counts(rows: Sequence[Row]) -> list[str]:
-    table = {s: dict.fromkeys(document.STATUSES, 0) for s in document.SEVERITIES}
+    table = {s: dict.fromkeys(STATUSES_BY_URGENCY, 0) for s in SEVERITIES_MOST_FIRST}
     for row in rows:
-        table.setdefault(str(row.get("severity")), dict.fromkeys(document.STATUSES, 0))
+        table.setdefault(str(row.get("severity")), dict.fromkeys(STATUSES_BY_URGENCY, 0))
         table[str(row.get("severity"))][str(row.get("status"))] = (
             table[str(row.get("severity"))].get(str(row.get("status")), 0) + 1
         )
     lines = [
-        "| severity | " + " | ".join(document.STATUSES) + " |",
-        "|---" * (len(document.STATUSES) + 1) + "|",
+        "| severity | " + " | ".join(STATUSES_BY_URGENCY) + " |",
+        "|---" * (len(STATUSES_BY_URGENCY) + 1) + "|",
     ]
     for severity, counts in table.items():
         lines.append(
             f"| {ICONS.get(severity, '')} {severity} | "
             + " | ".join(
-                f"**{counts[s]}**" if s in document.FAILING and counts[s] else str(counts[s])
-                for s in document.STATUSES
+                f"**{counts[s]}**" if s in FAILING and counts[s] else str(counts[s])
+                for s in STATUSES_BY_URGENCY
             )
             + " |"
         )
@@ -166,7 +168,7 @@ def _failing(
             for r in mine[:limit]:
                 resource = r.get("resource") or {}
                 lines.append(
-                    f"| {code(resource.get('id'))} | {cell(document.where(resource))} | "
+                    f"| {code(resource.get('id'))} | {cell(where(resource))} | "
                     f"{cell(r.get('status'))} | {cell(r.get('message'))} |"
                 )
             lines.append("")
@@ -233,5 +235,5 @@ def render(doc: Doc, entries: Sequence[history.Entry] = ()) -> str:
 
 def write(doc: Doc, report_dir: Path) -> Path:
     """Write ``report.md`` into ``report_dir``."""
-    document.check(doc)
+    check(doc)
     return write_text_atomic(render(doc, history.read(report_dir)), report_dir / FILENAME)

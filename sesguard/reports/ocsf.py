@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from sesguard.atomic import write_text_atomic
+from sesguard.findings.reader import Doc, check
 from sesguard.reports import document
-from sesguard.reports.document import Doc, Row
+from sesguard.reports.document import Row
 
 FILENAME: Final = "findings.ocsf.json"
 OCSF_VERSION: Final = "1.1.0"
@@ -125,5 +126,5 @@ def build(doc: Doc) -> list[dict[str, Any]]:
 
 def write(doc: Doc, report_dir: Path) -> Path:
     """Write ``findings.ocsf.json`` into ``report_dir``."""
-    document.check(doc)
+    check(doc)
     return write_text_atomic(json.dumps(build(doc), indent=1) + "\n", report_dir / FILENAME)

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from sesguard.atomic import write_text_atomic
+from sesguard.findings.reader import Doc, check
 from sesguard.investigate.render import cause_lines as investigation_cause_lines
 from sesguard.investigate.render import load as load_investigations
 from sesguard.reports import document, history
-from sesguard.reports.document import Doc, Row, percent
+from sesguard.reports.document import Row, percent
 from sesguard.reports.document import md_cell as _cell
 from sesguard.reports.document import md_code as _code
 
@@ -410,7 +411,7 @@ def write(doc: Doc, report_dir: Path) -> Path:
     Drafts that no longer apply are removed when this run can speak for them (see :func:`covered`);
     drafts of accounts and regions it did not read in full are kept and listed as earlier ones.
     """
-    document.check(doc)
+    check(doc)
     folder = report_dir / DIRNAME
     run = _Run.of(doc, history.read(report_dir), load_investigations(report_dir))
     found = cases(doc) if not document.is_partial(doc) else []

@@ -10,8 +10,9 @@ from typing import Any
 from urllib.parse import quote
 
 from sesguard.atomic import write_text_atomic
+from sesguard.findings.reader import Doc, check
 from sesguard.reports import document
-from sesguard.reports.document import Doc, Row
+from sesguard.reports.document import Row
 
 FILENAME = "findings.sarif"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -195,5 +196,5 @@ def build(doc: Doc) -> dict[str, Any]:
 
 def write(doc: Doc, report_dir: Path) -> Path:
     """Write ``findings.sarif`` into ``report_dir``."""
-    document.check(doc)
+    check(doc)
     return write_text_atomic(json.dumps(build(doc), indent=1) + "\n", report_dir / FILENAME)

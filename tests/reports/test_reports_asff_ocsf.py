@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from botocore.validate import ParamValidator
 
-from sesguard.findings_doc import policy_entry
+from sesguard.findings.build import policy_entry
 from sesguard.policies import load_policies
 from sesguard.reports import asff, ocsf
 

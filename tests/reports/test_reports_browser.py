@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sesguard.reports import write_reports
+from sesguard.findings.writers import write_reports
 
 from .chromium_cdp import Chromium, find_chromium
 from .conftest import run_at

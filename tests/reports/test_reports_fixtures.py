@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from sesguard.findings.format import STATUSES
+from sesguard.findings.reader import check
 from sesguard.reports import document
 
 from .conftest import load_fixture
@@ -16,7 +18,7 @@ FIXTURES = ("template-run", "live-run")
 @pytest.mark.parametrize("name", FIXTURES)
 def test_summary_matches_rows(name: str) -> None:
     doc = load_fixture(name)
-    document.check(doc)
+    check(doc)
     rows: list[dict[str, Any]] = doc["findings"]
     summary = doc["summary"]
     assert summary["total"] == len(rows)
@@ -35,7 +37,7 @@ def test_summary_matches_rows(name: str) -> None:
 
 def test_template_fixture_covers_every_status_and_waiver_state() -> None:
     doc = load_fixture("template-run")
-    assert {r["status"] for r in doc["findings"]} == set(document.STATUSES)
+    assert {r["status"] for r in doc["findings"]} == set(STATUSES)
     assert {w["state"] for w in doc["waivers"]} == {"active", "expired", "stale", "unused"}
     assert doc["rates"] == []
 

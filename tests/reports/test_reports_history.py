@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sesguard.reports import history, html, markdown, write_reports
+from sesguard.findings.writers import write_reports
+from sesguard.reports import history, html, markdown
 
 from .conftest import run_at
 

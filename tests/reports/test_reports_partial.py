@@ -6,7 +6,8 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from sesguard.reports import history, review, write_reports
+from sesguard.findings.writers import write_reports
+from sesguard.reports import history, review
 
 from .conftest import run_at
 

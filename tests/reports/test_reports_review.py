@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sesguard.reports import review, write_reports
+from sesguard.findings.writers import write_reports
+from sesguard.reports import review
 
 from .conftest import run_at
 

@@ -83,7 +83,7 @@ def test_golden(template_doc: dict[str, Any], tmp_path: Path, golden: Callable[[
 
 
 def test_rules_link_the_policy_references_and_compliance(template_doc: dict[str, Any]) -> None:
-    from sesguard.findings_doc import policy_entry
+    from sesguard.findings.build import policy_entry
     from sesguard.policies import load_policies
 
     template_doc["policies"] = {p.id: policy_entry(p) for p in load_policies()}

@@ -8,19 +8,22 @@ from typing import Any
 
 import pytest
 
-from sesguard.reports import (
+from sesguard.findings.writers import (
+    ALWAYS,
     DEFAULT_REPORT_FORMATS,
     REPORT_FORMATS,
-    REPORT_WRITERS,
+    WRITERS,
     parse_formats,
     write_reports,
+    writer,
 )
 
 
 def test_format_names() -> None:
     assert REPORT_FORMATS == ("json", "sarif", "junit", "markdown", "html", "review", "asff", "ocsf")
     assert DEFAULT_REPORT_FORMATS == ("json", "html")
-    assert set(REPORT_WRITERS) == set(REPORT_FORMATS) - {"json"}
+    assert tuple(WRITERS) == REPORT_FORMATS and ALWAYS == ("json",)
+    assert all(callable(writer(name)) for name in REPORT_FORMATS)
     assert parse_formats("sarif, HTML,sarif") == ("sarif", "html")
     assert parse_formats("") == DEFAULT_REPORT_FORMATS
     with pytest.raises(ValueError, match="unknown report format pdf"):
@@ -31,6 +34,7 @@ def test_every_format(live_doc: dict[str, Any], tmp_path: Path) -> None:
     written = write_reports(live_doc, tmp_path, list(REPORT_FORMATS))
     names = [p.relative_to(tmp_path).as_posix() for p in written]
     assert names == [
+        "findings.json",
         "history.jsonl",
         "findings.sarif",
         "junit.xml",
@@ -42,16 +46,23 @@ def test_every_format(live_doc: dict[str, Any], tmp_path: Path) -> None:
     ]
     assert all(p.is_file() and p.stat().st_size > 0 for p in written)
     assert not list(tmp_path.rglob("*.tmp"))  # temporary files of the atomic writes are gone
-    assert not (tmp_path / "findings.json").exists()  # json is the plugin's to write
+    assert json.loads((tmp_path / "findings.json").read_text(encoding="utf-8")) == live_doc
 
 
 def test_only_the_formats_asked_for(template_doc: dict[str, Any], tmp_path: Path) -> None:
-    written = write_reports(template_doc, tmp_path, ["json", "html"])
+    written = write_reports(template_doc, tmp_path, ["html"])
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "findings.json",  # asked for or not
         "history.jsonl",
         "report.html",
     ]
-    assert written == [tmp_path / "history.jsonl", tmp_path / "report.html"]
+    assert written == [tmp_path / "findings.json", tmp_path / "history.jsonl", tmp_path / "report.html"]
+
+
+def test_a_rebuild_leaves_findings_json_as_it_is(template_doc: dict[str, Any], tmp_path: Path) -> None:
+    written = write_reports(template_doc, tmp_path, ["json", "sarif"], rebuild=True)
+    assert written == [tmp_path / "history.jsonl", tmp_path / "findings.sarif"]
+    assert not (tmp_path / "findings.json").exists()
 
 
 def test_review_drafts_come_unasked_when_a_case_needs_them(live_doc: dict[str, Any], tmp_path: Path) -> None:

@@ -1,20 +1,25 @@
-"""The findings document (``findings.json``, format in docs/findings-format.md) and its atomic write."""
+"""The findings document of a run (``findings.json``, format in docs/findings-format.md)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any
 
 from sesguard import __version__
 from sesguard.causes import group_causes
-from sesguard.engine import STATUSES, Finding
+from sesguard.engine import Finding
+from sesguard.findings.format import (
+    FORMAT,
+    LOCATION_FIELDS,
+    SEVERITIES_MOST_FIRST,
+    STATUSES,
+    VERSION,
+    FindingRow,
+    RowResource,
+)
 from sesguard.model import ACCOUNT, Inventory, is_unknown
-from sesguard.policies import SEVERITIES, Policy
+from sesguard.policies import Policy
 from sesguard.verdicts import WaiverState, fails_build
-
-FINDINGS_FORMAT: Final = "sesguard-findings"
-FINDINGS_VERSION: Final = 1
-FINDINGS_FILE: Final = "findings.json"
 
 
 def _plain(value: Any) -> Any:
@@ -29,10 +34,23 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def finding_row(finding: Finding) -> dict[str, Any]:
+def finding_row(finding: Finding) -> FindingRow:
     """One row of ``findings``."""
     resource = finding.resource
     loc = resource.location
+    row_resource: RowResource = {
+        "type": resource.type,
+        "id": resource.id,
+        "key": finding.key,
+        "native_type": resource.native_type,
+        "source": resource.source,
+        "set": resource.set_name,
+        "file": loc.file,
+        "line": loc.line,
+        "account": loc.account,
+        "region": loc.region,
+        "arn": loc.arn,
+    }
     return {
         "id": finding.id,
         "policy_id": finding.policy_id,
@@ -44,19 +62,7 @@ def finding_row(finding: Finding) -> dict[str, Any]:
         "observed": _plain(finding.observed),
         "expected": _plain(finding.expected),
         "remediation": dict(finding.remediation),
-        "resource": {
-            "type": resource.type,
-            "id": resource.id,
-            "key": finding.key,
-            "native_type": resource.native_type,
-            "source": resource.source,
-            "set": resource.set_name,
-            "file": loc.file,
-            "line": loc.line,
-            "account": loc.account,
-            "region": loc.region,
-            "arn": loc.arn,
-        },
+        "resource": row_resource,
         "waiver": dict(finding.waiver) if finding.waiver else None,
     }
 
@@ -86,10 +92,10 @@ def _rates(inventory: Inventory) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (str(r["account"]), str(r["region"])))
 
 
-def summarize(rows: Sequence[dict[str, Any]], waivers: Sequence[WaiverState]) -> dict[str, Any]:
+def summarize(rows: Sequence[FindingRow], waivers: Sequence[WaiverState]) -> dict[str, Any]:
     """Counts by status and by severity, and the verdict."""
     by_status = dict.fromkeys(STATUSES, 0)
-    by_severity = {sev: dict.fromkeys(STATUSES, 0) for sev in reversed(SEVERITIES)}
+    by_severity = {sev: dict.fromkeys(STATUSES, 0) for sev in SEVERITIES_MOST_FIRST}
     for row in rows:
         by_status[row["status"]] += 1
         by_severity[row["severity"]][row["status"]] += 1
@@ -126,8 +132,8 @@ def build_document(
     """The whole findings document."""
     rows = [finding_row(f) for f in sorted(findings, key=lambda f: f.id)]
     return {
-        "format": FINDINGS_FORMAT,
-        "format_version": FINDINGS_VERSION,
+        "format": FORMAT,
+        "format_version": VERSION,
         "run": {"tool": "sesguard", "tool_version": __version__, **run},
         "summary": summarize(rows, waivers),
         "findings": rows,
@@ -143,7 +149,7 @@ def _input_problems(inventory: Inventory) -> list[dict[str, Any]]:
     """Everything a source could not read, in full (an error row's message names the first few)."""
     problems = []
     for error in inventory.errors:
-        where = {k: v for k, v in vars(error.location).items() if v is not None}
+        where = {k: getattr(error.location, k) for k in LOCATION_FIELDS if getattr(error.location, k) is not None}
         problems.append(
             {"set": error.set_name, "source": error.source, **where, "code": error.code, "message": error.message}
         )
