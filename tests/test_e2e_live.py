@@ -136,15 +136,19 @@ def test_access_denied_in_one_region_is_an_error_there_only(
 
 
 def test_throttling_beyond_retries_never_passes(
-    pytester: pytest.Pytester, demo: DemoInfo, endpoint: LocalEndpoint
+    pytester: pytest.Pytester, demo: DemoInfo, endpoint: LocalEndpoint, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     endpoint.inject_fault("sesv2", "ListConfigurationSets", kind="throttling", region="us-east-1")
+    # AWS's own setting caps the attempts: two, not eight with ~30 s of adaptive backoff.
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
     out = pytester.path / "out"
     result = run_checks(pytester, "--aws", "--regions", "us-east-1", "--report-dir", str(out), "-k", "SES-CS-")
     assert result.ret == 1
     rows = load(out)["findings"]
     assert rows and not [r for r in rows if r["status"] == "pass"]
     assert any(r["status"] == "error" and "TooManyRequests" in r["message"] for r in rows)
+    [fault] = endpoint.faults()
+    assert fault["hits"] == 2  # the listing and one retry
 
 
 def test_inconsistent_live_options_are_usage_errors(pytester: pytest.Pytester, demo: DemoInfo) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 import sesguard.sources.live.regions as regions
@@ -25,7 +28,8 @@ def test_hundreds_of_identities_per_region_have_every_topic_without_retries(
 ) -> None:
     for region in (HOME, OTHER):
         _identities(endpoint, region)
-    # No retry to fall back on: only the pacing keeps the endpoint's 1 rps throttle from answering.
+    # No retry to fall back on: only the pacing keeps the endpoint's 1 rps throttle from answering. It
+    # holds under any load: each batch starts after the previous one was answered, so arrived, plus 1.1 s.
     inventory = scan(regions=[HOME, OTHER], max_attempts=1)
     assert inventory.errors == []
     assert inventory.meta["live"]["read_failures"] == []
@@ -42,17 +46,42 @@ def test_hundreds_of_identities_per_region_have_every_topic_without_retries(
     assert [r for r in unpaced.resources if r.type == "email_identity" and is_unknown(r.props["notification_topics"])]
 
 
-def test_pacer_spaces_calls_across_threads() -> None:
+def test_pacer_starts_each_call_an_interval_after_the_previous_one_ended() -> None:
     now = [100.0]
     slept: list[float] = []
 
     def sleep(seconds: float) -> None:
         slept.append(seconds)
+        now[0] += seconds
 
     pacer = Pacer(1.0, clock=lambda: now[0], sleep=sleep)
-    for _ in range(3):
-        pacer.wait()
-    assert slept == [1.0, 2.0]  # start times 100, 101, 102 reserved at 100
-    now[0] = 110.0
-    pacer.wait()
-    assert slept == [1.0, 2.0] and pacer.waited == 3.0
+    with pacer.turn():  # the first goes at once and takes 0.5 s
+        now[0] += 0.5
+    with pacer.turn():  # waits 1 s after the first ended, however long the first took
+        now[0] += 2.0
+    now[0] += 5.0
+    with pacer.turn():  # long after: no wait
+        pass
+    assert slept == [1.0] and pacer.waited == 1.0
+
+
+def test_pacer_runs_one_call_at_a_time_across_threads() -> None:
+    pacer = Pacer(0.0)
+    inside, most = [0], [0]
+    lock = threading.Lock()
+
+    def call() -> None:
+        with pacer.turn():
+            with lock:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.01)
+            with lock:
+                inside[0] -= 1
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most == [1]

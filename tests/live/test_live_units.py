@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import botocore.session
+import pytest
 
 from sesguard.model import Unknown
 from sesguard.sources.live.accounts import organization_accounts
@@ -13,6 +17,7 @@ from sesguard.sources.live.config_sets import destination, set_props
 from sesguard.sources.live.errors import error_code
 from sesguard.sources.live.identities import detail_props, identity_domain
 from sesguard.sources.live.keys import from_report
+from sesguard.sources.live.session import retry_policy
 from sesguard.sources.live.values import iso, policy_document, upper_list
 
 
@@ -130,3 +135,22 @@ def test_domain_without_dkim_origin_is_unknown_not_out_of_scope() -> None:
     assert address["dkim_origin"] is None
     replicated = detail_props({"IdentityType": "DOMAIN", "DkimAttributes": {"SigningAttributesOrigin": "AWS_SES_EU_WEST_1"}})
     assert replicated["dkim_origin"] == "AWS_SES"
+
+
+def test_retries_follow_the_options_then_the_aws_configuration_then_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AWS_MAX_ATTEMPTS", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "config"
+    config.write_text("[profile capped]\nmax_attempts = 4\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+
+    def policy(max_attempts: int | None, profile: str | None = None) -> dict[str, Any]:
+        return retry_policy(max_attempts, botocore.session.Session(profile=profile).get_config_variable)
+
+    assert policy(None) == {"mode": "adaptive", "total_max_attempts": 8}
+    assert policy(None, "capped") == {"mode": "adaptive", "total_max_attempts": 4}
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+    assert policy(None) == {"mode": "adaptive", "total_max_attempts": 2}
+    assert policy(1) == {"mode": "adaptive", "total_max_attempts": 1}  # LiveOptions.max_attempts wins

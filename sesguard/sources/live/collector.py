@@ -17,6 +17,7 @@ from functools import partial
 from typing import Final
 
 import boto3
+import botocore.session
 
 from sesguard.model import IAM_PRINCIPAL, Inventory, Location
 from sesguard.shards import Shard
@@ -36,7 +37,7 @@ from sesguard.sources.live.paging import fan_out
 from sesguard.sources.live.preflight import NO_REGION
 from sesguard.sources.live.regions import read_region
 from sesguard.sources.live.scope import Scope
-from sesguard.sources.live.session import AccountSession, CallCounter, make_config
+from sesguard.sources.live.session import AccountSession, CallCounter, make_config, retry_policy
 from sesguard.sources.live.values import iso
 
 CALLER_SET: Final = "caller"  # stands for the account when GetCallerIdentity fails
@@ -81,11 +82,11 @@ class _Scan:
         self.options = options
         self.now = options.now or datetime.now(UTC)
         self.counter = CallCounter()
-        self.config = make_config(
-            options.max_attempts, options.max_workers, options.connect_timeout, options.read_timeout
-        )
+        core = botocore.session.Session(profile=options.profile)
+        retries = retry_policy(options.max_attempts, core.get_config_variable)
+        self.config = make_config(retries, options.max_workers, options.connect_timeout, options.read_timeout)
         self.base = AccountSession(
-            boto3.Session(profile_name=options.profile), "caller", self.counter, self.config, options.call_deadline
+            boto3.Session(botocore_session=core), "caller", self.counter, self.config, options.call_deadline
         )
         self.home = self._home_region()
         self.result = Collected()

@@ -112,8 +112,8 @@ def _notification_batches(
     """Every notification batch, one after another at the documented rate (one task, not one per batch)."""
     results = []
     for batch in batches:
-        pacer.wait()
-        results.append(attempt(v1.get_identity_notification_attributes, Identities=batch))
+        with pacer.turn():
+            results.append(attempt(v1.get_identity_notification_attributes, Identities=batch))
     return results
 
 

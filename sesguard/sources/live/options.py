@@ -51,7 +51,7 @@ class LiveOptions:
     resolver: Callable[[str], list[str]] | None = None
     now: datetime | None = None
     # Tuning (defaults suit real AWS; tests shorten them).
-    max_attempts: int = 8
+    max_attempts: int | None = None  # None: AWS_MAX_ATTEMPTS / the profile's max_attempts, else 8
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     call_deadline: float | None = None  # seconds a call may take, retries included (--timeout)
@@ -89,7 +89,7 @@ class LiveOptions:
             raise ValueError("lookback_days must be at least 1")
         if self.max_workers < 1:
             raise ValueError("max_workers must be at least 1")
-        if self.max_attempts < 1:
+        if self.max_attempts is not None and self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
 
     @property

@@ -1,20 +1,23 @@
 """Pacing calls to an operation AWS rate-limits, so the scan respects the limit by design.
 
-A :class:`Pacer` hands out start times at least ``interval`` seconds apart, across threads; callers
-sleep until theirs. The reader keeps one per (account, region, operation) that has a documented
-rate (SES v1 ``GetIdentityNotificationAttributes``: one request per second). botocore's adaptive
-retries remain the fallback for throttling nobody documented.
+A :class:`Pacer` runs one call at a time and starts each ``interval`` seconds after the previous one
+*ended*, across threads: AWS counts a request when it arrives, and the previous request arrived
+before its answer came back, so arrivals are at least ``interval`` apart however slow the network or
+the machine is. The reader keeps one per (account, region, operation) that has a documented rate
+(SES v1 ``GetIdentityNotificationAttributes``: one request per second). botocore's adaptive retries
+remain the fallback for throttling nobody documented.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 
 class Pacer:
-    """Spaces calls ``interval`` seconds apart (the first goes at once)."""
+    """One call at a time, each ``interval`` seconds after the previous one ended (the first at once)."""
 
     def __init__(
         self,
@@ -29,12 +32,15 @@ class Pacer:
         self._next = float("-inf")
         self.waited = 0.0
 
-    def wait(self) -> None:
-        """Return when the next call may start."""
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Wait for this call's turn; the next turn starts ``interval`` after this block ends."""
         with self._lock:
             now = self._clock()
-            start = max(now, self._next)
-            self._next = start + self.interval
-            self.waited += start - now
-        if start > now:
-            self._sleep(start - now)
+            if self._next > now:
+                self.waited += self._next - now
+                self._sleep(self._next - now)
+            try:
+                yield
+            finally:
+                self._next = self._clock() + self.interval

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any, Final
 
 import boto3
@@ -79,10 +80,23 @@ class CallCounter:
             return self._attempts
 
 
-def make_config(max_attempts: int, max_workers: int, connect_timeout: float, read_timeout: float) -> Config:
-    """The botocore configuration of every client: adaptive retries, a pool as wide as the scan."""
+DEFAULT_MAX_ATTEMPTS: Final = 8
+
+
+def retry_policy(max_attempts: int | None, configured: Callable[[str], Any]) -> dict[str, Any]:
+    """botocore ``retries`` of every client: adaptive, with ``max_attempts`` attempts when given, else
+    the AWS configuration's (``AWS_MAX_ATTEMPTS`` or ``max_attempts`` in the profile), else 8.
+    ``configured`` reads a botocore configuration variable."""
+    attempts = max_attempts if max_attempts is not None else configured("max_attempts")
+    return {"mode": "adaptive", "total_max_attempts": int(attempts or DEFAULT_MAX_ATTEMPTS)}
+
+
+def make_config(
+    retries: dict[str, Any], max_workers: int, connect_timeout: float, read_timeout: float
+) -> Config:
+    """The botocore configuration of every client: ``retries``, a pool as wide as the scan."""
     return Config(
-        retries={"mode": "adaptive", "total_max_attempts": max_attempts},
+        retries=retries,
         max_pool_connections=max_workers + 2,
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
