@@ -15,8 +15,10 @@ import pytest
 
 pytest.importorskip("moto", reason="the local SES endpoint needs the 'local' extra (moto)")
 
+from demo_expected import EXPECTED
+
 from sesguard.local import LocalEndpoint
-from sesguard.local.demo import ACCOUNT_ID, EXPECTED, DemoInfo, build_demo
+from sesguard.local.demo import ACCOUNT_ID, DemoInfo, build_demo
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKS = REPO / "checks"

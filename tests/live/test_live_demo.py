@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from demo_expected import EXPECTED
 
 from sesguard.derive import derive
 from sesguard.engine import build_findings
 from sesguard.local import LocalEndpoint
-from sesguard.local.demo import EXPECTED, REGIONS, build_demo
+from sesguard.local.demo import REGIONS, build_demo
 from sesguard.policies import load_policies
 
 from .live_support import Scan

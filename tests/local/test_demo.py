@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from demo_expected import EXPECTED
 
 from sesguard.local import LocalEndpoint
-from sesguard.local.demo import BAD, EXPECTED, GOOD, DemoInfo, build_demo
+from sesguard.local.demo import BAD, GOOD, DemoInfo, build_demo
 
 from .conftest import ClientFactory
 
