@@ -325,10 +325,11 @@ def demo_env(endpoint_env: dict[str, str], access_key_id: str, secret_access_key
 
 def cmd_demo(args: argparse.Namespace, extra: list[str]) -> int:
     """``sesguard demo``: the local endpoint with the demo account, scanned read-only."""
-    from sesguard.local import MISSING_EXTRA
+    from sesguard.local import missing_extra
 
-    if MISSING_EXTRA is not None:
-        print(MISSING_EXTRA, file=sys.stderr)
+    missing = missing_extra()
+    if missing is not None:
+        print(missing, file=sys.stderr)
         return USAGE_ERROR
     from sesguard.local.demo import build_demo
     from sesguard.local.endpoint import LocalEndpoint

@@ -17,9 +17,5 @@ def endpoint_server() -> Iterator[LocalEndpoint]:
     pytest.importorskip("moto", reason="the local SES endpoint needs the 'local' extra (moto)")
     from sesguard.local import LocalEndpoint
 
-    running = LocalEndpoint.running()
-    if running is not None:
-        yield running
-        return
     with LocalEndpoint(port=0) as endpoint:
         yield endpoint

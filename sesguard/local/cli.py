@@ -40,13 +40,15 @@ def main(
     """Run ``sesguard local``; returns the exit code. ``stop`` ends serving (tests); Ctrl-C does too."""
     args = build_parser().parse_args(argv)
     stream = out or sys.stdout
-    from . import MISSING_EXTRA
+    from . import missing_extra
 
-    if MISSING_EXTRA is not None:
-        print(MISSING_EXTRA, file=sys.stderr)
+    missing = missing_extra()
+    if missing is not None:
+        print(missing, file=sys.stderr)
         return USAGE_ERROR
+    from .clients import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
     from .demo import build_demo
-    from .endpoint import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, LocalEndpoint
+    from .endpoint import LocalEndpoint
 
     endpoint = LocalEndpoint(port=args.port, host=args.host)
     try:

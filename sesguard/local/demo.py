@@ -18,8 +18,8 @@ from importlib import resources
 from typing import Any
 
 from .client import DEFAULT_ACCOUNT_ID, AdminClient
+from .clients import ClientFactory
 from .demo_incident import Incident, build_incident
-from .endpoint import make_client
 
 GOOD, BAD = "us-east-1", "eu-west-1"
 REGIONS = (GOOD, BAD)
@@ -58,12 +58,13 @@ class _Builder:
     def __init__(self, url: str) -> None:
         self.url = url
         self.admin = AdminClient(url)
+        self.factory = ClientFactory(url)
         self._clients: dict[tuple[str, str], Any] = {}
 
     def client(self, service: str, region: str = GOOD) -> Any:
         key = (service, region)
         if key not in self._clients:
-            self._clients[key] = make_client(self.url, service, region)
+            self._clients[key] = self.factory.client(service, region)
         return self._clients[key]
 
     def topic(self, region: str, name: str) -> str:
@@ -81,7 +82,7 @@ def build_demo(endpoint_url: str) -> DemoInfo:
     _build_bad_region(builder)
     _build_receiving(builder)
     key = _build_iam(builder)
-    incident = build_incident(endpoint_url, auditor="sesguard-auditor")
+    incident = build_incident(endpoint_url, auditor="sesguard-auditor", clients=builder.factory)
     return DemoInfo(
         endpoint_url=endpoint_url,
         account_id=ACCOUNT_ID,

@@ -27,7 +27,7 @@ from sesguard.investigate import synth
 from sesguard.investigate.policy import for_archive
 
 from .client import DEFAULT_ACCOUNT_ID, AdminClient
-from .endpoint import make_client
+from .clients import ClientFactory
 
 REGION = "eu-west-1"
 BUCKET = "shop-ses-events"
@@ -150,9 +150,9 @@ class _Population:
         self.vdm[(day.isoformat(), metric, stream.identity, stream.configuration_set, isp)] += 1
 
 
-def _event_destinations(url: str) -> None:
+def _event_destinations(clients: ClientFactory) -> None:
     """Publish sends and bounces to the archive's Firehose stream (not complaints: SES-CS-001 still fails)."""
-    sesv2 = make_client(url, "sesv2", REGION)
+    sesv2 = clients.client("sesv2", REGION)
     stream = f"arn:aws:firehose:{REGION}:{DEFAULT_ACCOUNT_ID}:deliverystream/ses-events"
     role = f"arn:aws:iam::{DEFAULT_ACCOUNT_ID}:role/ses-firehose"
     for config_set, types in (
@@ -170,17 +170,20 @@ def _event_destinations(url: str) -> None:
     )
 
 
-def build_incident(url: str, now: dt.datetime | None = None, auditor: str | None = None) -> Incident:
+def build_incident(
+    url: str, now: dt.datetime | None = None, auditor: str | None = None, clients: ClientFactory | None = None
+) -> Incident:
     """Plant the incident in the demo account on the endpoint at ``url``.
 
     ``auditor`` (an IAM user) is given ``sesguard investigate``'s policy for the archive, so the
-    demo proves that policy is enough.
+    demo proves that policy is enough. ``clients``: the demo builder's (one boto3 session for all).
     """
     today = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).date()
     population = _Population(today)
-    _event_destinations(url)
+    clients = clients or ClientFactory(url)
+    _event_destinations(clients)
     if auditor is not None:
-        make_client(url, "iam", REGION).put_user_policy(
+        clients.client("iam", REGION).put_user_policy(
             UserName=auditor,
             PolicyName="sesguard-investigate",
             PolicyDocument=json.dumps(for_archive(f"s3://{BUCKET}/{PREFIX}")),
@@ -192,7 +195,7 @@ def build_incident(url: str, now: dt.datetime | None = None, auditor: str | None
         region=REGION,
     )  # fmt: skip
     admin.load_suppressed(population.suppressed, region=REGION)
-    s3 = make_client(url, "s3", REGION)
+    s3 = clients.client("s3", REGION)
     s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     total = 0
     for day, records in sorted(population.records.items()):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,17 +52,30 @@ def moto_request_handler() -> Any:
 
 # --- process-wide moto settings -----------------------------------------------------------------
 
+# moto keeps every backend and setting in process-wide globals, so one endpoint at a time may serve
+# them. This lock is that claim: the one process-wide object of sesguard.local, because moto's own
+# state is process-wide (everything else lives on an endpoint's objects).
+_SERVING = threading.Lock()
 
-def disable_moto_auth() -> float:
-    """Switch moto's own IAM enforcement off (the endpoint enforces instead); return the old value."""
+
+class MotoInUse(RuntimeError):
+    """Another endpoint of this process serves moto's state."""
+
+
+def claim_moto() -> float:
+    """Take moto's state for one endpoint and switch moto's own IAM enforcement off (the endpoint
+    enforces instead); returns the old setting for :func:`release_moto`."""
+    if not _SERVING.acquire(blocking=False):
+        raise MotoInUse("a LocalEndpoint already runs in this process (moto state is global)")
     previous = float(settings.INITIAL_NO_AUTH_ACTION_COUNT)
     settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf")
     return previous
 
 
-def restore_moto_auth(value: float) -> None:
-    """Put moto's own IAM enforcement setting back."""
-    settings.INITIAL_NO_AUTH_ACTION_COUNT = value
+def release_moto(auth_setting: float) -> None:
+    """Put moto's own IAM enforcement setting back and let another endpoint serve moto."""
+    settings.INITIAL_NO_AUTH_ACTION_COUNT = auth_setting
+    _SERVING.release()
 
 
 def reset_moto() -> None:

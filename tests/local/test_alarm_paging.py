@@ -19,7 +19,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from sesguard.local import LocalEndpoint
-from sesguard.local.endpoint import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
+from sesguard.local.clients import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
 
 from .conftest import ClientFactory
 

@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from sesguard.local.cli import DEFAULT_PORT, build_parser
-from sesguard.local.endpoint import make_client
+from sesguard.local.clients import make_client
 
 pytestmark = pytest.mark.live
 

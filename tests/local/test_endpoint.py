@@ -27,14 +27,17 @@ def test_health_url_and_env(ep: LocalEndpoint) -> None:
     assert ep.url.startswith("http://127.0.0.1:")
     env = ep.env("eu-west-1")
     assert env["AWS_ENDPOINT_URL"] == ep.url and env["AWS_DEFAULT_REGION"] == "eu-west-1"
-    assert LocalEndpoint.running() is ep
 
 
 def test_one_endpoint_per_process(ep: LocalEndpoint) -> None:
-    with pytest.raises(EndpointError):
+    with pytest.raises(EndpointError, match="already runs in this process"):
         LocalEndpoint().start()
+    with pytest.raises(EndpointError, match="already running"):
+        ep.start()
     with pytest.raises(EndpointError):
         _ = LocalEndpoint().url
+    with pytest.raises(EndpointError):
+        LocalEndpoint().client("sesv2")
 
 
 def test_moto_api_reset_clears_the_ses_store_too(ep: LocalEndpoint, client: ClientFactory) -> None:
