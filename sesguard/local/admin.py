@@ -49,7 +49,7 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
 
 from . import moto_bridge, sesv2_deliverability
@@ -58,7 +58,13 @@ from .store import Identity, RegionState, now
 from .wire import WireResponse
 
 if TYPE_CHECKING:
-    from .app import EndpointApp, Incoming
+    from .auth import Enforcement
+    from .credential_report import CredentialReports
+    from .faults import FaultRegistry
+    from .incoming import Incoming
+    from .ses_regions import RegionsWithoutSes
+    from .store import Store
+    from .sts_rules import StsRules
 
 PREFIX = "/_sesguard"
 DEFAULT_REGION = "us-east-1"
@@ -98,10 +104,25 @@ def _moment(body: dict[str, Any], days_key: str, at_key: str) -> dt.datetime | N
     return None
 
 
-class AdminApi:
-    """Serves the ``/_sesguard/`` paths for an :class:`EndpointApp`."""
+class Served(Protocol):
+    """What the admin hooks act on: the state of an endpoint (:class:`sesguard.local.app.EndpointApp`)."""
 
-    def __init__(self, app: EndpointApp) -> None:
+    store: Store
+    faults: FaultRegistry
+    enforcement: Enforcement
+    sts: StsRules
+    reports: CredentialReports
+    regions_without_ses: RegionsWithoutSes
+    validation_failures: list[str]
+
+    def reset(self) -> None:
+        """Back to a fresh account."""
+
+
+class AdminApi:
+    """Serves the ``/_sesguard/`` paths for an endpoint's state."""
+
+    def __init__(self, app: Served) -> None:
         self.app = app
         self._routes: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
             ("GET", "/health"): lambda _b: {"status": "ok", "moto": moto_bridge.moto_version()},

@@ -24,13 +24,10 @@ import binascii
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import bad_request, not_found
-
-if TYPE_CHECKING:
-    from .store import RegionState
+from .store import MetricKey, RegionState
 
 Params = dict[str, Any]
 REASONS = ("BOUNCE", "COMPLAINT")
@@ -42,28 +39,6 @@ DIMENSIONS = ("EMAIL_IDENTITY", "CONFIGURATION_SET", "ISP", "TENANT_NAME")
 MAX_QUERIES = 10
 MAX_PAGE_SIZE = 1000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass(frozen=True)
-class MetricKey:
-    """One day's count of one metric for one combination of dimension values."""
-
-    day: dt.date
-    metric: str
-    email_identity: str = ""
-    configuration_set: str = ""
-    isp: str = ""
-    tenant_name: str = ""
-
-
-@dataclass
-class Deliverability:
-    """One region's suppression list and VDM metric counts."""
-
-    suppressed: dict[str, tuple[str, str, dt.datetime]] = field(
-        default_factory=dict
-    )  # lower -> (addr, reason, at)
-    metrics: Counter[MetricKey] = field(default_factory=Counter)
 
 
 def _now() -> dt.datetime:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import moto_bridge
-from .sesv2_deliverability import Deliverability
 
 SANDBOX_QUOTA = (200.0, 1.0)
 PRODUCTION_QUOTA = (50000.0, 14.0)
@@ -115,6 +115,28 @@ class AccountSettings:
     suppressed_reasons: list[str] = field(default_factory=lambda: ["BOUNCE", "COMPLAINT"])
     vdm: dict[str, Any] | None = None
     dedicated_ip_auto_warmup: bool = False
+
+
+@dataclass(frozen=True)
+class MetricKey:
+    """One day's count of one metric for one combination of dimension values."""
+
+    day: dt.date
+    metric: str
+    email_identity: str = ""
+    configuration_set: str = ""
+    isp: str = ""
+    tenant_name: str = ""
+
+
+@dataclass
+class Deliverability:
+    """One region's suppression list and VDM metric counts (served by :mod:`sesv2_deliverability`)."""
+
+    suppressed: dict[str, tuple[str, str, dt.datetime]] = field(
+        default_factory=dict
+    )  # lower -> (addr, reason, at)
+    metrics: Counter[MetricKey] = field(default_factory=Counter)
 
 
 class RegionState:

@@ -16,26 +16,22 @@ from lark import Token, Tree
 
 from sesguard.model import Unknown, is_unknown
 from sesguard.sources.terraform.branches import assigned_branch, note_unknown_condition
+from sesguard.sources.terraform.functions import call
+from sesguard.sources.terraform.hcl_reader import parse_expression
 from sesguard.sources.terraform.syntax import (
     children,
     heredoc_body,
-    parse_expression,
     split_template,
     string_parts,
     subtrees,
 )
-from sesguard.sources.terraform.values import JsonText, ObjectValue, to_text
+from sesguard.sources.terraform.values import EvalError, JsonText, ObjectValue, to_text
 from sesguard.symbolic import symbolic
 
 Step = tuple[str, Any]  # ("attr", name) | ("index", value) | ("splat", None)
 
 _TRAVERSALS = ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term")
 _MAX_DEPTH = 64
-
-
-@dataclass(frozen=True)
-class EvalError(Unknown):
-    """An Unknown caused by an expression that would fail in Terraform (``try()`` moves past it)."""
 
 
 class Resolver(Protocol):
@@ -222,8 +218,6 @@ class Evaluator:
     # --- calls and traversals ---------------------------------------------------------------
 
     def _eval_function_call(self, node: Tree[Token]) -> Any:
-        from sesguard.sources.terraform.functions import call
-
         names = [str(c.children[0]) for c in subtrees(node) if c.data == "identifier"]
         name = names[-1] if names else ""
         args_node = next((c for c in subtrees(node) if c.data == "arguments"), None)

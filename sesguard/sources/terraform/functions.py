@@ -5,21 +5,45 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from lark import Token, Tree
 
 from sesguard.model import Unknown, is_unknown
-from sesguard.sources.terraform.values import JsonText, decode_json, first_unknown, plain, to_text
+from sesguard.sources.terraform.values import EvalError, JsonText, decode_json, first_unknown, plain, to_text
 
-if TYPE_CHECKING:
-    from sesguard.sources.terraform.expressions import Evaluator
+
+class FileReader(Protocol):
+    """Reads the files ``file()`` and ``templatefile()`` name."""
+
+    def read_file(self, path: str) -> str | Unknown:
+        """The text of the file at ``path``, or why it is unknown."""
+        ...
+
+
+class Evaluator(Protocol):
+    """What a call needs of the expression evaluator (:class:`.expressions.Evaluator`)."""
+
+    @property
+    def resolver(self) -> FileReader:
+        """Where files are read from."""
+        ...
+
+    def eval(self, node: Tree[Token] | Token) -> Any:
+        """The value of an argument's expression."""
+        ...
+
+    def child(self, extra: dict[str, Any]) -> Evaluator:
+        """An evaluator with more local names (a template's variables)."""
+        ...
+
+    def template(self, text: str) -> Any:
+        """The value of template text."""
+        ...
 
 
 def call(ev: Evaluator, name: str, arg_nodes: list[Tree[Token]], expand: bool) -> Any:
     """The value of ``name(args...)``; ``try``/``can`` see their arguments unevaluated."""
-    from sesguard.sources.terraform.expressions import EvalError
-
     if name == "try":
         last: Any = EvalError("try() with no successful argument")
         for node in arg_nodes:

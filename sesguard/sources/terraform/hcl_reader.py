@@ -16,7 +16,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from sesguard.sources.input_files import read_regular
-from sesguard.sources.terraform.syntax import children, decode_string_literal, node_line
+from sesguard.sources.terraform.syntax import children, decode_string_literal, node_line, subtrees
 
 
 class HclParseError(Exception):
@@ -197,3 +197,20 @@ def _to_block(item: Tree[Token]) -> Block:
     labels = tuple(_name_of(n) for n in names[1:])
     body = to_body(body_tree) if body_tree is not None else Body()
     return Block(block_type, labels, body, node_line(item))
+
+
+@lru_cache(maxsize=4096)
+def parse_expression(source: str) -> Tree[Token] | None:
+    """The expression tree of an interpolation's source text, or None when it does not parse."""
+    try:
+        tree = parse_text(f"x = {source}")
+    except HclParseError:
+        return None
+    body = next((c for c in tree.children if isinstance(c, Tree)), None)
+    if body is None:
+        return None
+    attr = next((c for c in subtrees(body) if c.data == "attribute"), None)
+    if attr is None:
+        return None
+    expr = [c for c in attr.children if not (isinstance(c, Token) and c.type == "EQ")][-1]
+    return expr if isinstance(expr, Tree) else None

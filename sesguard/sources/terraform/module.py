@@ -29,12 +29,12 @@ from lark import Token, Tree
 
 from sesguard.model import Unknown, is_unknown
 from sesguard.sources.terraform.attributes import computed_attribute, data_attribute
-from sesguard.sources.terraform.expressions import EvalError, Evaluator, Step, references, resource_address
+from sesguard.sources.terraform.expressions import Evaluator, Step, references, resource_address
 from sesguard.sources.terraform.hcl_reader import Block, Body, HclFile
 from sesguard.sources.terraform.iam_documents import policy_document_from_data
 from sesguard.sources.terraform.raw import RawResource
 from sesguard.sources.terraform.sandbox import read_inside
-from sesguard.sources.terraform.values import JsonText, ObjectValue, to_text
+from sesguard.sources.terraform.values import EvalError, JsonText, ObjectValue, to_text
 
 META_ARGUMENTS: Final = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle"})
 MODULE_META_ARGUMENTS: Final = frozenset(

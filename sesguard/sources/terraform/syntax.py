@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from lark import Token, Tree
 
@@ -171,22 +170,3 @@ def _closing_brace(text: str, start: int) -> int | None:
             depth -= 1
         i += 1
     return None
-
-
-@lru_cache(maxsize=4096)
-def parse_expression(source: str) -> Tree[Token] | None:
-    """The expression tree of an interpolation's source text, or None when it does not parse."""
-    from sesguard.sources.terraform.hcl_reader import HclParseError, parse_text
-
-    try:
-        tree = parse_text(f"x = {source}")
-    except HclParseError:
-        return None
-    body = next((c for c in tree.children if isinstance(c, Tree)), None)
-    if body is None:
-        return None
-    attr = next((c for c in subtrees(body) if c.data == "attribute"), None)
-    if attr is None:
-        return None
-    expr = [c for c in attr.children if not (isinstance(c, Token) and c.type == "EQ")][-1]
-    return expr if isinstance(expr, Tree) else None

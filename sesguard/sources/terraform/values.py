@@ -26,6 +26,11 @@ PARTITION_PLACEHOLDER: Final = "<partition>"
 
 
 @dataclass(frozen=True)
+class EvalError(Unknown):
+    """An Unknown caused by an expression that would fail in Terraform (``try()`` moves past it)."""
+
+
+@dataclass(frozen=True)
 class JsonText:
     """A JSON string whose structure is kept (it may contain Unknown leaves)."""
 
