@@ -39,7 +39,7 @@ from cfnlint.decode import decode
 from sesguard.derive import derive
 from sesguard.engine import Finding, build_findings
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory
-from sesguard.policies import Policy, default_policy_dir, load_policies
+from sesguard.policies import Policy, load_policies
 from sesguard.sources.cfn import read_cloudformation
 
 FIXTURES: Final = Path(__file__).resolve().parent / "fixtures" / "cfn" / "policies"
@@ -172,12 +172,10 @@ def policies_by_id() -> dict[str, Policy]:
     return {p.id: p for p in load_policies()}
 
 
-def policy_or_skip(policy_id: str) -> Policy:
-    if not (default_policy_dir() / f"{policy_id}.yaml").exists():
-        pytest.skip(f"policy {policy_id} is not written yet (policies/{policy_id}.yaml does not exist)")
+def policy_named(policy_id: str) -> Policy:
+    """The shipped policy a fixture is named after; a fixture of a policy that does not exist fails."""
     policy = policies_by_id().get(policy_id)
-    if policy is None:  # the file appeared after the policies were loaded in this session
-        pytest.skip(f"policy {policy_id} appeared during this run; run again")
+    assert policy is not None, f"no policy {policy_id} (policies/{policy_id}.yaml) for its fixture"
     return policy
 
 
@@ -190,7 +188,7 @@ class Run:
 @cache
 def run_fixture(path: Path) -> Run:
     policy_id, _ = parse_name(path)
-    policy = policy_or_skip(policy_id)
+    policy = policy_named(policy_id)
     policies = [p for p in policies_by_id().values() if p.id == policy.id]
     inventory = read_cloudformation(path, str(path))
     derive(inventory)
@@ -239,7 +237,7 @@ def file_param(path: Path) -> Any:
 @pytest.mark.parametrize("case", [with_marks(c, message_test=False) for c in CASES])
 def test_row_status_and_location(case: Case) -> None:
     """The row of each Pass/Fail/Error/Skip resource exists once, with that status, at its file and line."""
-    policy = policy_or_skip(case.policy_id)
+    policy = policy_named(case.policy_id)
     check_kind_matches_policy(case.file, policy)
     rows = rows_for(case)
     statuses = {f.key: f.status for f in run_fixture(case.file).findings}
@@ -254,7 +252,7 @@ def test_row_status_and_location(case: Case) -> None:
 @pytest.mark.parametrize("case", [with_marks(c, message_test=True) for c in CASES])
 def test_row_message(case: Case) -> None:
     """Failing rows name the observed value; error rows say why; every row says something."""
-    policy_or_skip(case.policy_id)
+    policy_named(case.policy_id)
     rows = rows_for(case)
     assert len(rows) == 1, f"{case.label}: expected one row, got {len(rows)}"
     row = rows[0]
@@ -284,7 +282,7 @@ def test_rows_are_exactly_the_fixture_cases(path: Path) -> None:
     Cases listed in KNOWN_BUGS are left out on both sides (their own tests xfail).
     """
     policy_id, _ = parse_name(path)
-    policy = policy_or_skip(policy_id)
+    policy = policy_named(policy_id)
     check_kind_matches_policy(path, policy)
     run = run_fixture(path)
     assert not run.inventory.errors, [e.message for e in run.inventory.errors]
@@ -309,7 +307,7 @@ def test_rows_are_exactly_the_fixture_cases(path: Path) -> None:
 def test_no_credential_appears_unmasked(path: Path) -> None:
     """No credential-shaped text of a fixture (AKIA/ASIA key IDs, 40/44-character secrets) reaches a
     finding: messages, observed and expected values, and the resource's properties show masked forms."""
-    policy_or_skip(parse_name(path)[0])
+    policy_named(parse_name(path)[0])
     text = path.read_text(encoding="utf-8")
     tokens = set(ACCESS_KEY_IDS.findall(text)) | {
         t for t in SECRET_SHAPED.findall(text) if re.search(r"\d", t) and re.search(r"[A-Za-z]", t)
@@ -337,14 +335,11 @@ def test_credential_fixtures_use_only_documented_fake_keys() -> None:
 
 # --- coverage --------------------------------------------------------------------------------------------
 def test_every_fixture_is_named_after_a_cfn_policy() -> None:
-    """Fixture names parse, and name a policy that applies to the cfn source (when it exists)."""
+    """Fixture names parse, and name a shipped policy that applies to the cfn source."""
+    assert FILES and CASES, f"no fixtures in {FIXTURES}"
     for path in FILES:
-        policy_id, _ = parse_name(path)
-        policy = policies_by_id().get(policy_id)
-        if policy is None:
-            assert not (default_policy_dir() / f"{policy_id}.yaml").exists()
-            continue
-        assert "cfn" in policy.sources, f"{path.name}: {policy_id} does not apply to CloudFormation"
+        policy = policy_named(parse_name(path)[0])
+        assert "cfn" in policy.sources, f"{path.name}: {policy.id} does not apply to CloudFormation"
         check_kind_matches_policy(path, policy)
 
 

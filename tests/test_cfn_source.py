@@ -314,7 +314,12 @@ def test_parse_error_names_file_and_line(tmp_path: Path) -> None:
     assert any(r.id == "S" for r in inventory.resources)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus (../shared/corpus) is not present")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus folder {CORPUS} is absent")
+def test_the_cloudformation_corpus_is_there_whole() -> None:
+    assert len(list(CORPUS.glob("*"))) >= 28  # an emptied corpus fails rather than giving no rows
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus folder {CORPUS} is absent")
 @pytest.mark.parametrize(
     "path", sorted(CORPUS.glob("*")) if CORPUS.is_dir() else [], ids=lambda p: p.name[:60]
 )

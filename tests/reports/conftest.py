@@ -35,19 +35,22 @@ def live_doc() -> dict[str, Any]:
     return load_fixture("live-run")
 
 
+UPDATE_GOLDEN = "SESGUARD_UPDATE_GOLDEN"
+
+
 @pytest.fixture
 def golden() -> Callable[[str, str], None]:
-    """Compare text with ``golden/<name>``; ``SESGUARD_UPDATE_GOLDEN=1`` rewrites the file instead."""
+    """Compare text with ``golden/<name>``: a missing or different file fails. Golden files are
+    written only when asked: ``SESGUARD_UPDATE_GOLDEN=1 .venv/bin/pytest tests/reports`` (review the
+    diff before committing it)."""
 
     def check(name: str, text: str) -> None:
         path = GOLDEN / name
-        if os.environ.get("SESGUARD_UPDATE_GOLDEN") == "1" or not path.exists():
-            if os.environ.get("CI") and not path.exists():
-                pytest.fail(f"golden file {path} is missing")
+        if os.environ.get(UPDATE_GOLDEN) == "1":
             path.write_text(text, encoding="utf-8")
-        assert text == path.read_text(encoding="utf-8"), (
-            f"differs from {path} (SESGUARD_UPDATE_GOLDEN=1 rewrites it)"
-        )
+        if not path.exists():
+            pytest.fail(f"golden file {path} is missing ({UPDATE_GOLDEN}=1 writes it)")
+        assert text == path.read_text(encoding="utf-8"), f"differs from {path} ({UPDATE_GOLDEN}=1 rewrites it)"
 
     return check
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from sesguard.findings.format import STATUSES
 from sesguard.findings.reader import check
 from sesguard.reports import document
 
-from .conftest import load_fixture
+from .conftest import GOLDEN, UPDATE_GOLDEN, load_fixture
 
 FIXTURES = ("template-run", "live-run")
 
@@ -48,3 +49,14 @@ def test_live_fixture_has_a_probation_account_and_credential_failures() -> None:
     assert len(statuses) == 4 and list(statuses.values()).count("PROBATION") == 1
     failing = {r["policy_id"] for r in doc["findings"] if r["status"] == "fail"}
     assert {"SES-IAM-001", "SES-IAM-004", "SES-IAM-008"} <= failing
+
+
+def test_a_missing_or_different_golden_file_fails_and_is_not_written(
+    golden: Callable[[str, str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(UPDATE_GOLDEN, raising=False)
+    with pytest.raises(pytest.fail.Exception, match="is missing"):
+        golden("no-such-report.md", "text")
+    assert not (GOLDEN / "no-such-report.md").exists()
+    with pytest.raises(AssertionError, match="differs from"):
+        golden("template-run.md", "not the report")

@@ -16,8 +16,8 @@ from .conftest import SARIF_SCHEMA
 
 
 def _validator() -> jsonschema.Draft4Validator:
-    if not SARIF_SCHEMA.exists():
-        pytest.skip(f"SARIF schema not found at {SARIF_SCHEMA} (shared/ is not beside the checkout)")
+    if not SARIF_SCHEMA.parent.parent.is_dir():
+        pytest.skip(f"{SARIF_SCHEMA.parent.parent} is absent (shared/ is not beside the checkout)")
     return jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
 
 
