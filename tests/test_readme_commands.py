@@ -34,7 +34,7 @@ BLOCK = re.compile(r"```sh\n(.*?)```", re.DOTALL)
 RUN_BY_CI = {
     "python3 -m venv .venv && .venv/bin/pip install -q -e '.[local]' && .venv/bin/sesguard demo":
         "the quick start's install; its `sesguard demo`: test_the_quick_start_demo_exits_1_with_reports",
-    "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/pytest":
+    "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/pytest -n auto":
         "the quick start's test command: it is .ci/run itself",
 }  # fmt: skip
 
