@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,22 @@ from sesguard.derive import derive
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Branches, Inventory, Resource, is_unknown
 from sesguard.sources.cfn import read_cloudformation
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cfn" / "source"
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "iac" / "cloudformation"
 
 
 def read(tmp_path: Path, text: str, name: str = "template.yaml") -> Inventory:
     path = tmp_path / name
     path.write_text(text)
+    return read_path(path)
+
+
+def read_fixture(name: str) -> Inventory:
+    """The template ``tests/fixtures/cfn/source/<name>``, read and derived."""
+    return read_path(FIXTURES / name)
+
+
+def read_path(path: Path) -> Inventory:
     inventory = read_cloudformation(path, str(path))
     derive(inventory)
     return inventory
@@ -27,27 +38,8 @@ def by_id(inventory: Inventory) -> dict[str, Resource]:
     return {r.id: r for r in inventory.resources}
 
 
-def test_short_form_tags_parameters_pseudo_parameters_and_lines(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  Domain: {Type: String, Default: example.com}
-  Prefix: {Type: String, Default: bounce}
-Resources:
-  Set:
-    Type: AWS::SES::ConfigurationSet
-    Properties:
-      Name: !Join ["-", [!Ref Domain, "main"]]
-  Identity:
-    Type: AWS::SES::EmailIdentity
-    Properties:
-      EmailIdentity: !Ref Domain
-      MailFromAttributes:
-        MailFromDomain: !Sub "${Prefix}.${Domain}"
-      ConfigurationSetAttributes:
-        ConfigurationSetName: !Ref Set
-""",
-    )
+def test_short_form_tags_parameters_pseudo_parameters_and_lines() -> None:
+    inventory = read_fixture("short-form-tags-parameters-pseudo-parameters-and-lines.yaml")
     resources = by_id(inventory)
     identity = resources["Identity"]
     assert identity.location.line == 9
@@ -60,41 +52,15 @@ Resources:
     assert identity.props["dkim_signing_enabled"] is True  # CloudFormation's default
 
 
-def test_json_templates_have_lines_too(tmp_path: Path) -> None:
-    template = {
-        "Resources": {
-            "Set": {
-                "Type": "AWS::SES::ConfigurationSet",
-                "Properties": {"DeliveryOptions": {"TlsPolicy": "REQUIRE"}},
-            }
-        }
-    }
-    inventory = read(tmp_path, json.dumps(template, indent=2), "t.json")
+def test_json_templates_have_lines_too() -> None:
+    inventory = read_fixture("json-templates-have-lines-too.json")
     resource = by_id(inventory)["Set"]
     assert resource.props["tls_policy"] == "REQUIRE"
     assert resource.location.line == 3
 
 
-def test_fn_if_with_different_branches_is_unknown_and_equal_branches_resolve(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Conditions:
-  Prod: !Equals [!Ref "AWS::AccountId", "111111111111"]
-Resources:
-  Differs:
-    Type: AWS::SES::ConfigurationSet
-    Properties:
-      DeliveryOptions: {TlsPolicy: !If [Prod, REQUIRE, OPTIONAL]}
-  Same:
-    Type: AWS::SES::ConfigurationSet
-    Properties:
-      DeliveryOptions: {TlsPolicy: !If [Prod, REQUIRE, REQUIRE]}
-  NoValue:
-    Type: AWS::SES::ConfigurationSet
-    Properties:
-      DeliveryOptions: {TlsPolicy: !If [Prod, REQUIRE, !Ref "AWS::NoValue"]}
-""",
-    )
+def test_fn_if_with_different_branches_is_unknown_and_equal_branches_resolve() -> None:
+    inventory = read_fixture("fn-if-with-different-branches-is-unknown-and-equal-branches-resolve.yaml")
     resources = by_id(inventory)
     assert is_unknown(resources["Differs"].props["tls_policy"])
     differs = resources["Differs"].props["tls_policy"]
@@ -104,49 +70,15 @@ Resources:
     assert is_unknown(resources["NoValue"].props["tls_policy"])
 
 
-def test_parameter_without_default_and_import_value_are_unknown(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  Domain: {Type: String}
-Resources:
-  A:
-    Type: AWS::SES::EmailIdentity
-    Properties: {EmailIdentity: !Ref Domain}
-  B:
-    Type: AWS::SES::EmailIdentity
-    Properties: {EmailIdentity: !ImportValue shared-domain}
-""",
-    )
+def test_parameter_without_default_and_import_value_are_unknown() -> None:
+    inventory = read_fixture("parameter-without-default-and-import-value-are-unknown.yaml")
     resources = by_id(inventory)
     assert "without a default" in resources["A"].props["identity"].reason
     assert is_unknown(resources["B"].props["identity"])
 
 
-def test_event_destinations_attach_by_ref_and_by_literal_name(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Resources:
-  Named:
-    Type: AWS::SES::ConfigurationSet
-    Properties: {Name: app}
-  ByName:
-    Type: AWS::SES::ConfigurationSetEventDestination
-    Properties:
-      ConfigurationSetName: app
-      EventDestination: {Enabled: true, MatchingEventTypes: [bounce], SnsDestination: {TopicARN: arn}}
-  ByRef:
-    Type: AWS::SES::ConfigurationSetEventDestination
-    Properties:
-      ConfigurationSetName: !Ref Named
-      EventDestination: {Enabled: true, MatchingEventTypes: [complaint], SnsDestination: {TopicARN: arn}}
-  Disabled:
-    Type: AWS::SES::ConfigurationSetEventDestination
-    Properties:
-      ConfigurationSetName: !Ref Named
-      EventDestination: {MatchingEventTypes: [delivery], SnsDestination: {TopicARN: arn}}
-""",
-    )
+def test_event_destinations_attach_by_ref_and_by_literal_name() -> None:
+    inventory = read_fixture("event-destinations-attach-by-ref-and-by-literal-name.yaml")
     props = by_id(inventory)["Named"].props
     assert props["enabled_event_types"] == ["BOUNCE", "COMPLAINT"]
     assert len(props["event_destinations"]) == 3
@@ -156,58 +88,8 @@ def _principal(inventory: Inventory, logical_id: str) -> dict[str, Any]:
     return by_id(inventory)[logical_id].props
 
 
-def test_sending_principals_found_across_inline_group_managed_and_policy_resources(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Resources:
-  Senders:
-    Type: AWS::IAM::Group
-  Ops:
-    Type: AWS::IAM::Group
-    Properties:
-      ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSESFullAccess]
-  Shared:
-    Type: AWS::IAM::ManagedPolicy
-    Properties:
-      PolicyDocument:
-        Statement: [{Effect: Allow, Action: "ses:SendRawEmail", Resource: "*"}]
-  ViaGroupPolicy:
-    Type: AWS::IAM::User
-    Properties: {Groups: [!Ref Senders]}
-  GroupPolicy:
-    Type: AWS::IAM::Policy
-    Properties:
-      PolicyName: send
-      Groups: [!Ref Senders]
-      PolicyDocument:
-        Statement: [{Effect: Allow, Action: ["ses:SendEmail"], Resource: "*"}]
-  ViaAddition:
-    Type: AWS::IAM::User
-  Addition:
-    Type: AWS::IAM::UserToGroupAddition
-    Properties: {GroupName: !Ref Ops, Users: [!Ref ViaAddition]}
-  ViaManaged:
-    Type: AWS::IAM::User
-    Properties: {ManagedPolicyArns: [!Ref Shared]}
-  ViaNotAction:
-    Type: AWS::IAM::User
-    Properties:
-      Policies:
-        - PolicyName: all-but-iam
-          PolicyDocument:
-            Statement: [{Effect: Allow, NotAction: "iam:*", Resource: "*"}]
-  Reader:
-    Type: AWS::IAM::User
-    Properties:
-      Policies:
-        - PolicyName: read
-          PolicyDocument:
-            Statement: [{Effect: Allow, Action: ["ses:Get*", "ses:List*"], Resource: "*"}]
-  ExternalGroup:
-    Type: AWS::IAM::User
-    Properties: {Groups: [legacy-senders]}
-""",
-    )
+def test_sending_principals_found_across_inline_group_managed_and_policy_resources() -> None:
+    inventory = read_fixture("sending-principals-found-across-inline-group-managed-and-policy-resources.yaml")
     assert _principal(inventory, "ViaGroupPolicy")["is_sending"] is True
     assert _principal(inventory, "ViaGroupPolicy")["actions_beyond_send"] == []
     assert _principal(inventory, "ViaAddition")["is_sending"] is True
@@ -219,30 +101,8 @@ def test_sending_principals_found_across_inline_group_managed_and_policy_resourc
     assert is_unknown(_principal(inventory, "ExternalGroup")["is_sending"])
 
 
-def test_access_keys_login_profiles_and_network_scoping(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Resources:
-  Smtp:
-    Type: AWS::IAM::User
-    Properties:
-      LoginProfile: {Password: "{{resolve:secretsmanager:x}}"}
-      Policies:
-        - PolicyName: send
-          PolicyDocument:
-            Statement:
-              - Effect: Allow
-                Action: ses:SendRawEmail
-                Resource: !Sub "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/example.com"
-                Condition: {IpAddress: {"aws:SourceIp": 192.0.2.0/24}}
-  Active:
-    Type: AWS::IAM::AccessKey
-    Properties: {UserName: !Ref Smtp}
-  Inactive:
-    Type: AWS::IAM::AccessKey
-    Properties: {UserName: !Ref Smtp, Status: Inactive}
-""",
-    )
+def test_access_keys_login_profiles_and_network_scoping() -> None:
+    inventory = read_fixture("access-keys-login-profiles-and-network-scoping.yaml")
     props = _principal(inventory, "Smtp")
     assert props["console_password"] is True
     assert props["has_access_keys"] is True and props["active_key_count"] == 1
@@ -250,33 +110,8 @@ def test_access_keys_login_profiles_and_network_scoping(tmp_path: Path) -> None:
     assert props["send_network_restricted"] is True
 
 
-def test_secret_exposure_and_literal_credentials_are_masked(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  SmtpPassword:
-    Type: String
-    Default: BHmkjU3nFAlTGtDuRwGeNz4xDPg8KqJbp0vWzhY4Ra1x
-Resources:
-  User: {Type: AWS::IAM::User}
-  Key:
-    Type: AWS::IAM::AccessKey
-    Properties: {UserName: !Ref User}
-  Stored:
-    Type: AWS::SecretsManager::Secret
-    Properties: {SecretString: !GetAtt Key.SecretAccessKey}
-  Fn:
-    Type: AWS::Lambda::Function
-    Properties:
-      Environment:
-        Variables:
-          KEY_ID: AKIAIOSFODNN7EXAMPLE
-          SECRET: !Sub "${Key.SecretAccessKey}"
-Outputs:
-  Secret:
-    Value: !GetAtt [Key, SecretAccessKey]
-""",
-    )
+def test_secret_exposure_and_literal_credentials_are_masked() -> None:
+    inventory = read_fixture("secret-exposure-and-literal-credentials-are-masked.yaml")
     template_set = next(r for r in inventory.resources if r.type == TEMPLATE_SET)
     exposures = template_set.props["secret_exposures"]
     assert {e["where"] for e in exposures} == {"stack output", "resource property"}
@@ -290,9 +125,9 @@ Outputs:
     assert "AKIA****************" in text
 
 
-def test_account_row_only_for_sets_with_ses_resources(tmp_path: Path) -> None:
-    ses = read(tmp_path, "Resources:\n  S: {Type: AWS::SES::ConfigurationSet}\n", "a.yaml")
-    other = read(tmp_path, "Resources:\n  B: {Type: AWS::S3::Bucket}\n", "b.yaml")
+def test_account_row_only_for_sets_with_ses_resources() -> None:
+    ses = read_fixture("minimal-set.yaml")
+    other = read_fixture("no-ses.yaml")
     assert any(r.type == ACCOUNT for r in ses.resources)
     assert not any(r.type == ACCOUNT for r in other.resources)
 
@@ -346,49 +181,8 @@ def _account(inventory: Inventory) -> dict[str, Any]:
     return next(r.props for r in inventory.resources if r.type == ACCOUNT)
 
 
-def test_whole_blocks_chosen_with_fn_if_are_unknown_and_do_not_take_down_the_file(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Conditions:
-  Prod: !Equals [!Ref "AWS::AccountId", "111111111111"]
-Resources:
-  Set:
-    Type: AWS::SES::ConfigurationSet
-  Destination:
-    Type: AWS::SES::ConfigurationSetEventDestination
-    Properties:
-      ConfigurationSetName: !Ref Set
-      EventDestination: !If
-        - Prod
-        - {Enabled: true, MatchingEventTypes: [BOUNCE, COMPLAINT], SnsDestination: {TopicARN: arn}}
-        - {Enabled: true, MatchingEventTypes: [BOUNCE], SnsDestination: {TopicARN: arn}}
-  Identity:
-    Type: AWS::SES::EmailIdentity
-    Properties:
-      EmailIdentity: example.com
-      DkimSigningAttributes: !If [Prod, {NextSigningKeyLength: RSA_2048_BIT}, {NextSigningKeyLength: RSA_1024_BIT}]
-  Rule:
-    Type: AWS::SES::ReceiptRule
-    Properties:
-      RuleSetName: rules
-      Rule: !If [Prod, {ScanEnabled: true}, {ScanEnabled: false}]
-  Alarm:
-    Type: AWS::CloudWatch::Alarm
-    Properties:
-      Namespace: AWS/SES
-      MetricName: Reputation.BounceRate
-      Threshold: 0.05
-      ComparisonOperator: GreaterThanThreshold
-      EvaluationPeriods: 1
-      AlarmActions: !If [Prod, [arn:aws:sns:eu-west-1:111111111111:ops], !Ref "AWS::NoValue"]
-  Whole:
-    Type: AWS::SES::ConfigurationSet
-    Properties: !If [Prod, {DeliveryOptions: {TlsPolicy: REQUIRE}}, {DeliveryOptions: {TlsPolicy: OPTIONAL}}]
-  Plain:
-    Type: AWS::SES::ConfigurationSet
-    Properties: {DeliveryOptions: {TlsPolicy: REQUIRE}}
-""",
-    )
+def test_whole_blocks_chosen_with_fn_if_are_unknown_and_do_not_take_down_the_file() -> None:
+    inventory = read_fixture("whole-blocks-chosen-with-fn-if-are-unknown-and-do-not-take-down-the-file.yaml")
     _no_internal_error(inventory)
     resources = by_id(inventory)
     enabled = resources["Set"].props["enabled_event_types"]  # destinations differ by branch
@@ -404,84 +198,23 @@ Resources:
     assert resources["Plain"].props["tls_policy"] == "REQUIRE"
 
 
-def test_unknown_lists_of_a_principal_become_unknown_documents(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  Arns: {Type: CommaDelimitedList}
-Conditions:
-  Prod: !Equals [!Ref "AWS::AccountId", "111111111111"]
-Resources:
-  InlineIf:
-    Type: AWS::IAM::User
-    Properties:
-      Policies: !If
-        - Prod
-        - [{PolicyName: a, PolicyDocument: {Statement: [{Effect: Allow, Action: "ses:*", Resource: "*"}]}}]
-        - !Ref "AWS::NoValue"
-  ManagedFromParameter:
-    Type: AWS::IAM::User
-    Properties: {ManagedPolicyArns: !Ref Arns}
-  GroupsIf:
-    Type: AWS::IAM::User
-    Properties: {Groups: !If [Prod, [a], [b]]}
-""",
-    )
+def test_unknown_lists_of_a_principal_become_unknown_documents() -> None:
+    inventory = read_fixture("unknown-lists-of-a-principal-become-unknown-documents.yaml")
     _no_internal_error(inventory)
     for logical_id in ("InlineIf", "ManagedFromParameter", "GroupsIf"):
         assert is_unknown(_principal(inventory, logical_id)["is_sending"]), logical_id
 
 
-def test_login_profile_that_may_be_absent_is_unknown(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Conditions:
-  Dev: !Equals [!Ref "AWS::AccountId", "111111111111"]
-Resources:
-  OnlyInDev:
-    Type: AWS::IAM::User
-    Properties:
-      LoginProfile: !If [Dev, {Password: "{{resolve:secretsmanager:x}}"}, !Ref "AWS::NoValue"]
-  AlwaysButWhichPassword:
-    Type: AWS::IAM::User
-    Properties:
-      LoginProfile: !If [Dev, {Password: "{{resolve:secretsmanager:x}}"}, {Password: "{{resolve:secretsmanager:y}}"}]
-  Never:
-    Type: AWS::IAM::User
-""",
-    )
+def test_login_profile_that_may_be_absent_is_unknown() -> None:
+    inventory = read_fixture("login-profile-that-may-be-absent-is-unknown.yaml")
     password = _principal(inventory, "OnlyInDev")["console_password"]
     assert is_unknown(password) and "Dev" in password.reason
     assert _principal(inventory, "AlwaysButWhichPassword")["console_password"] is True
     assert _principal(inventory, "Never")["console_password"] is False
 
 
-def test_attachments_to_unresolvable_users_reach_every_user_they_may_designate(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  MailerName: {Type: String}
-Resources:
-  Mailer:
-    Type: AWS::IAM::User
-    Properties: {UserName: !Ref MailerName}
-  Bystander:
-    Type: AWS::IAM::User
-    Properties: {UserName: bystander}
-  ByParameter:
-    Type: AWS::IAM::Policy
-    Properties:
-      PolicyName: send
-      Users: [!Ref MailerName]
-      PolicyDocument: {Statement: [{Effect: Allow, Action: "ses:*", Resource: "*"}]}
-  Key:
-    Type: AWS::IAM::AccessKey
-    Properties: {UserName: !Ref MailerName}
-  InactiveKey:
-    Type: AWS::IAM::AccessKey
-    Properties: {UserName: !Ref MailerName, Status: Inactive}
-""",
-    )
+def test_attachments_to_unresolvable_users_reach_every_user_they_may_designate() -> None:
+    inventory = read_fixture("attachments-to-unresolvable-users-reach-every-user-they-may-designate.yaml")
     _no_internal_error(inventory)
     for logical_id in ("Mailer", "Bystander"):
         props = _principal(inventory, logical_id)
@@ -490,40 +223,8 @@ Resources:
         assert [k["id"] for k in props["access_keys"]] == ["Key"]  # the inactive key adds nothing
 
 
-def test_attachments_by_ref_use_the_logical_id_and_literals_may_name_an_unresolved_user(
-    tmp_path: Path,
-) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  MailerName: {Type: String}
-Resources:
-  Mailer:
-    Type: AWS::IAM::User
-    Properties: {UserName: !Ref MailerName}
-  Known:
-    Type: AWS::IAM::User
-    Properties: {UserName: known}
-  ByRef:
-    Type: AWS::IAM::Policy
-    Properties:
-      PolicyName: send
-      Users: [!Ref Mailer]
-      PolicyDocument: {Statement: [{Effect: Allow, Action: "ses:SendRawEmail", Resource: "*"}]}
-  KeyByRef:
-    Type: AWS::IAM::AccessKey
-    Properties: {UserName: !Ref Mailer}
-  ByLiteral:
-    Type: AWS::IAM::Policy
-    Properties:
-      PolicyName: admin
-      Users: [someone-else]
-      PolicyDocument: {Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}
-  KeyOfKnown:
-    Type: AWS::IAM::AccessKey
-    Properties: {UserName: known}
-""",
-    )
+def test_attachments_by_ref_use_the_logical_id_and_literals_may_name_an_unresolved_user() -> None:
+    inventory = read_fixture("attachments-by-ref-use-the-logical-id-and-literals-may-name-an-unresolved-user.yaml")
     _no_internal_error(inventory)
     mailer = _principal(inventory, "Mailer")
     assert mailer["is_sending"] is True and mailer["has_access_keys"] is True
@@ -535,78 +236,15 @@ Resources:
     assert known["is_sending"] is False and known["has_access_keys"] is True
 
 
-def test_group_addition_of_an_unresolvable_user_may_concern_every_user(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  Who: {Type: String}
-Resources:
-  Admins:
-    Type: AWS::IAM::Group
-    Properties: {GroupName: admins, ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]}
-  Addition:
-    Type: AWS::IAM::UserToGroupAddition
-    Properties: {GroupName: admins, Users: [!Ref Who]}
-  Sender:
-    Type: AWS::IAM::User
-    Properties:
-      Policies:
-        - PolicyName: send
-          PolicyDocument: {Statement: [{Effect: Allow, Action: "ses:SendRawEmail", Resource: "*"}]}
-""",
-    )
+def test_group_addition_of_an_unresolvable_user_may_concern_every_user() -> None:
+    inventory = read_fixture("group-addition-of-an-unresolvable-user-may-concern-every-user.yaml")
     sender = _principal(inventory, "Sender")
     assert sender["is_sending"] is True
     assert is_unknown(sender["actions_beyond_send"]) and "Who" in sender["actions_beyond_send"].reason
 
 
-def test_unresolvable_dmarc_records_make_the_policy_unknown_only_where_they_may_apply(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  Zone: {Type: String}
-  Value: {Type: String}
-  Domain: {Type: String}
-Resources:
-  Example:
-    Type: AWS::SES::EmailIdentity
-    Properties: {EmailIdentity: example.com}
-  Other:
-    Type: AWS::SES::EmailIdentity
-    Properties: {EmailIdentity: other.example}
-  FromParameter:
-    Type: AWS::SES::EmailIdentity
-    Properties: {EmailIdentity: !Ref Domain}
-  OtherDmarc:
-    Type: AWS::Route53::RecordSet
-    Properties:
-      HostedZoneId: Z1
-      Name: _dmarc.other.example.
-      Type: TXT
-      ResourceRecords: !Ref "AWS::NoValue"
-  Spf:
-    Type: AWS::Route53::RecordSet
-    Properties:
-      HostedZoneId: Z1
-      Name: !Ref Zone
-      Type: TXT
-      ResourceRecords: ['"v=spf1 include:amazonses.com ~all"']
-  MaybeDmarc:
-    Type: AWS::Route53::RecordSet
-    Properties:
-      HostedZoneId: Z1
-      Name: !Sub "_dmarc.${Zone}"
-      Type: TXT
-      ResourceRecords: ['"v=DMARC1; p=reject"']
-  ExampleDmarcValue:
-    Type: AWS::Route53::RecordSet
-    Properties:
-      HostedZoneId: Z1
-      Name: _dmarc.example.com
-      Type: TXT
-      ResourceRecords: [!Ref Value]
-""",
-    )
+def test_unresolvable_dmarc_records_make_the_policy_unknown_only_where_they_may_apply() -> None:
+    inventory = read_fixture("unresolvable-dmarc-records-make-the-policy-unknown-only-where-they-may-apply.yaml")
     resources = by_id(inventory)
     example = resources["Example"].props["dmarc_policy"]
     assert is_unknown(example)
@@ -615,29 +253,8 @@ Resources:
     assert is_unknown(resources["FromParameter"].props["dmarc_policy"])
 
 
-def test_non_dmarc_records_with_unresolved_names_change_nothing(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  Zone: {Type: String}
-Resources:
-  Example:
-    Type: AWS::SES::EmailIdentity
-    Properties: {EmailIdentity: example.com}
-  Dmarc:
-    Type: AWS::Route53::RecordSet
-    Properties: {HostedZoneId: Z1, Name: _dmarc.example.com, Type: TXT, ResourceRecords: ['"v=DMARC1; p=quarantine"']}
-  Spf:
-    Type: AWS::Route53::RecordSet
-    Properties: {HostedZoneId: Z1, Name: !Ref Zone, Type: TXT, ResourceRecords: ['"v=spf1 -all"']}
-  SameAgain:
-    Type: AWS::Route53::RecordSet
-    Properties: {HostedZoneId: Z1, Name: !Sub "_dmarc.${Zone}", Type: TXT, ResourceRecords: ['"v=DMARC1; p=quarantine"']}
-  Mx:
-    Type: AWS::Route53::RecordSet
-    Properties: {HostedZoneId: Z1, Name: !Ref Zone, Type: MX, ResourceRecords: ["10 inbound-smtp.eu-west-1.amazonaws.com"]}
-""",
-    )
+def test_non_dmarc_records_with_unresolved_names_change_nothing() -> None:
+    inventory = read_fixture("non-dmarc-records-with-unresolved-names-change-nothing.yaml")
     assert by_id(inventory)["Example"].props["dmarc_policy"] == "quarantine"
 
 
@@ -667,69 +284,19 @@ Resources:
 
 
 def test_vdm_enabled_across_the_templates_of_a_set(tmp_path: Path) -> None:
-    unknown = """Parameters:
-  P: {Type: String}
-Resources:
-  Vdm:
-    Type: AWS::SES::VdmAttributes
-    Properties: {DashboardAttributes: {EngagementMetrics: !Ref P}, GuardianAttributes: {OptimizedSharedDelivery: !Ref P}}
-"""
-    enabled = """Resources:
-  Vdm:
-    Type: AWS::SES::VdmAttributes
-    Properties: {DashboardAttributes: {EngagementMetrics: ENABLED}, GuardianAttributes: {OptimizedSharedDelivery: ENABLED}}
-"""
-    plain = "Resources:\n  Set: {Type: AWS::SES::ConfigurationSet}\n"
-    (tmp_path / "one").mkdir()
-    (tmp_path / "one" / "a.yaml").write_text(unknown)
-    (tmp_path / "one" / "b.yaml").write_text(plain)
-    (tmp_path / "two").mkdir()
-    (tmp_path / "two" / "a.yaml").write_text(unknown)
-    (tmp_path / "two" / "b.yaml").write_text(enabled)
+    for folder, files in {"one": ("vdm-from-a-parameter.yaml", "minimal-set.yaml"),
+                          "two": ("vdm-from-a-parameter.yaml", "vdm-enabled.yaml")}.items():
+        (tmp_path / folder).mkdir()
+        for name in files:
+            shutil.copyfile(FIXTURES / name, tmp_path / folder / name)
     one = read_cloudformation(tmp_path / "one", "one")
     two = read_cloudformation(tmp_path / "two", "two")
     assert is_unknown(_account(one)["vdm_enabled"])
     assert _account(two)["vdm_enabled"] is True
 
 
-def test_event_destination_of_an_unknown_set_only_matters_where_it_could_add_types(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  Which: {Type: String}
-  Named: {Type: String}
-Resources:
-  Covered:
-    Type: AWS::SES::ConfigurationSet
-    Properties: {Name: covered}
-  CoveredFeedback:
-    Type: AWS::SES::ConfigurationSetEventDestination
-    Properties:
-      ConfigurationSetName: covered
-      EventDestination: {Enabled: true, MatchingEventTypes: [bounce, complaint], SnsDestination: {TopicARN: arn}}
-  Bare:
-    Type: AWS::SES::ConfigurationSet
-    Properties: {Name: bare}
-  Unnamed:
-    Type: AWS::SES::ConfigurationSet
-    Properties: {Name: !Ref Named}
-  Somewhere:
-    Type: AWS::SES::ConfigurationSetEventDestination
-    Properties:
-      ConfigurationSetName: !Ref Which
-      EventDestination: {Enabled: true, MatchingEventTypes: [complaint], SnsDestination: {TopicARN: arn}}
-  SomewhereDisabled:
-    Type: AWS::SES::ConfigurationSetEventDestination
-    Properties:
-      ConfigurationSetName: !Ref Which
-      EventDestination: {Enabled: false, MatchingEventTypes: [delivery], SnsDestination: {TopicARN: arn}}
-  ByLiteral:
-    Type: AWS::SES::ConfigurationSetEventDestination
-    Properties:
-      ConfigurationSetName: not-in-this-template
-      EventDestination: {Enabled: true, MatchingEventTypes: [reject], SnsDestination: {TopicARN: arn}}
-""",
-    )
+def test_event_destination_of_an_unknown_set_only_matters_where_it_could_add_types() -> None:
+    inventory = read_fixture("event-destination-of-an-unknown-set-only-matters-where-it-could-add-types.yaml")
     resources = by_id(inventory)
     assert resources["Covered"].props["enabled_event_types"] == ["BOUNCE", "COMPLAINT"]
     [bare] = resources["Bare"].props["enabled_event_types"]
@@ -739,42 +306,14 @@ Resources:
     assert [d["name"] for d in resources["Unnamed"].props["event_destinations"]] == ["Somewhere", "ByLiteral"]
 
 
-def test_enabled_destination_with_an_unknown_event_type_is_unknown(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  Extra: {Type: String}
-Resources:
-  Set:
-    Type: AWS::SES::ConfigurationSet
-  Feedback:
-    Type: AWS::SES::ConfigurationSetEventDestination
-    Properties:
-      ConfigurationSetName: !Ref Set
-      EventDestination: {Enabled: true, MatchingEventTypes: [bounce, !Ref Extra], SnsDestination: {TopicARN: arn}}
-""",
-    )
+def test_enabled_destination_with_an_unknown_event_type_is_unknown() -> None:
+    inventory = read_fixture("enabled-destination-with-an-unknown-event-type-is-unknown.yaml")
     assert by_id(inventory)["Set"].props["enabled_event_types"][0] == "BOUNCE"
     assert is_unknown(by_id(inventory)["Set"].props["enabled_event_types"][-1])
 
 
-def test_alarm_actions_count_unknown_values_but_not_maybe_absent_ones(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  TopicArn: {Type: String}
-Conditions:
-  Prod: !Equals [!Ref "AWS::AccountId", "111111111111"]
-Resources:
-  Set: {Type: AWS::SES::ConfigurationSet}
-  FromParameter:
-    Type: AWS::CloudWatch::Alarm
-    Properties: {AlarmActions: [!Ref TopicArn]}
-  OnlyInProd:
-    Type: AWS::CloudWatch::Alarm
-    Properties: {AlarmActions: [!If [Prod, !Ref TopicArn, !Ref "AWS::NoValue"]]}
-""",
-    )
+def test_alarm_actions_count_unknown_values_but_not_maybe_absent_ones() -> None:
+    inventory = read_fixture("alarm-actions-count-unknown-values-but-not-maybe-absent-ones.yaml")
     # Branch-wise: one action when Prod is true, none when it is false.
     branches = _account(inventory)["alarms"]
     assert isinstance(branches, Branches)
@@ -784,64 +323,16 @@ Resources:
         assert alarms["OnlyInProd"]["actions"] == (1 if label == "Prod is true" else 0)
 
 
-def test_address_identity_from_a_parameter_says_why_its_domain_is_unknown(tmp_path: Path) -> None:
-    inventory = read(
-        tmp_path,
-        """Parameters:
-  Sender: {Type: String}
-Resources:
-  Address:
-    Type: AWS::SES::EmailIdentity
-    Properties: {EmailIdentity: !Ref Sender}
-""",
-    )
+def test_address_identity_from_a_parameter_says_why_its_domain_is_unknown() -> None:
+    inventory = read_fixture("address-identity-from-a-parameter-says-why-its-domain-is-unknown.yaml")
     present = by_id(inventory)["Address"].props["domain_identity_present"]
     assert is_unknown(present) and "Sender" in present.reason
 
 
-def test_resources_behind_a_condition_prove_nothing(tmp_path: Path) -> None:
+def test_resources_behind_a_condition_prove_nothing() -> None:
     """An alarm, event destination, VDM setting or DMARC record that exists only in some deployments
     cannot make a row pass; a setting that would fail still fails."""
-    inventory = read(
-        tmp_path,
-        """Conditions:
-  Prod: !Equals [!Ref "AWS::AccountId", "111111111111"]
-Resources:
-  Set: {Type: AWS::SES::ConfigurationSet}
-  Feedback:
-    Type: AWS::SES::ConfigurationSetEventDestination
-    Condition: Prod
-    Properties:
-      ConfigurationSetName: !Ref Set
-      EventDestination: {Enabled: true, MatchingEventTypes: [bounce, complaint], SnsDestination: {TopicARN: arn}}
-  Alarm:
-    Type: AWS::CloudWatch::Alarm
-    Condition: Prod
-    Properties:
-      Namespace: AWS/SES
-      MetricName: Reputation.BounceRate
-      Threshold: 0.05
-      ComparisonOperator: GreaterThanOrEqualToThreshold
-      EvaluationPeriods: 1
-      AlarmActions: [arn:aws:sns:us-east-1:111111111111:ops]
-  Vdm:
-    Type: AWS::SES::VdmAttributes
-    Condition: Prod
-    Properties:
-      DashboardAttributes: {EngagementMetrics: ENABLED}
-      GuardianAttributes: {OptimizedSharedDelivery: ENABLED}
-  Domain:
-    Type: AWS::SES::EmailIdentity
-    Properties: {EmailIdentity: example.com}
-  Dmarc:
-    Type: AWS::Route53::RecordSet
-    Condition: Prod
-    Properties:
-      Name: _dmarc.example.com
-      Type: TXT
-      ResourceRecords: ['"v=DMARC1; p=reject"']
-""",
-    )
+    inventory = read_fixture("resources-behind-a-condition-prove-nothing.yaml")
     from sesguard.engine import build_findings
     from sesguard.policies import load_policies
 
@@ -853,3 +344,9 @@ Resources:
     assert all("fails when Prod is false" in row.message and "passes when Prod is true" in row.message for row in rows), [
         r.message for r in rows
     ]
+
+
+def test_every_source_fixture_is_read_by_a_test_here() -> None:
+    text = Path(__file__).read_text(encoding="utf-8")
+    unused = [p.name for p in sorted(FIXTURES.iterdir()) if f'"{p.name}"' not in text]
+    assert not unused and len(list(FIXTURES.iterdir())) >= 20, unused
