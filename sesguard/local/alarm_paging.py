@@ -17,34 +17,23 @@ Metric alarms are counted before composite alarms.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping
 from typing import Any, Final
 
 from .errors import ApiError
+from .slices import Paging
 
 OPERATION: Final = "DescribeAlarms"
 LISTS: Final = ("MetricAlarms", "CompositeAlarms")
-DEFAULT_MAX_RECORDS: Final = 50
-MAX_RECORDS: Final = 100
-_PREFIX: Final = "sesguard-alarms:"
-
-
-def _token(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
-
-
-def _offset(token: object) -> int:
-    if token in (None, ""):
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(str(token).encode()).decode()
-        if text.startswith(_PREFIX):
-            return int(text[len(_PREFIX) :])
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise ApiError("InvalidNextToken", "The service couldn't process the NextToken given.", 400)
+PAGING: Final = Paging(
+    size="MaxRecords",
+    default=50,
+    maximum=100,
+    limit="less than or equal to 100",
+    prefix="sesguard-alarms:",
+    bad_token=("InvalidNextToken", "The service couldn't process the NextToken given."),
+)
 
 
 def request_params(protocol: str, form: Mapping[str, str], body: bytes) -> dict[str, Any]:
@@ -60,26 +49,9 @@ def request_params(protocol: str, form: Mapping[str, str], body: bytes) -> dict[
 
 def page(params: Mapping[str, Any], full: Mapping[str, Any]) -> dict[str, Any]:
     """The page of ``full`` (moto's complete answer, parsed) that ``params`` ask for."""
-    raw = params.get("MaxRecords")
-    try:
-        max_records = DEFAULT_MAX_RECORDS if raw in (None, "") else int(raw)
-    except (TypeError, ValueError):
-        raise ApiError("ValidationError", "MaxRecords must be a number", 400) from None
-    if not 1 <= max_records <= MAX_RECORDS:
-        raise ApiError(
-            "ValidationError",
-            f"1 validation error detected: Value '{max_records}' at 'maxRecords' failed to satisfy "
-            f"constraint: Member must have value less than or equal to {MAX_RECORDS}",
-            400,
-        )
-    offset = _offset(params.get("NextToken"))
-    items = [(name, item) for name in LISTS for item in full.get(name) or []]
-    if offset > len(items):
-        raise ApiError("InvalidNextToken", "The service couldn't process the NextToken given.", 400)
-    chunk = items[offset : offset + max_records]
-    document: dict[str, Any] = {
-        name: [item for owner, item in chunk if owner == name] for name in LISTS if name in full
-    }
-    if offset + max_records < len(items):
-        document["NextToken"] = _token(offset + max_records)
+    size = PAGING.page_size(params.get("MaxRecords"))
+    per_list, following = PAGING.slice(LISTS, full, params.get("NextToken"), size)
+    document: dict[str, Any] = {name: items for name, items in per_list.items() if name in full}
+    if following is not None:
+        document["NextToken"] = PAGING.token(following)
     return document

@@ -11,53 +11,28 @@ across the four lists in order (users, groups, roles, policies).
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from typing import Any, Final
 
-from .errors import ApiError
+from .slices import Paging
 
 OPERATION: Final = "GetAccountAuthorizationDetails"
 LISTS: Final = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
-DEFAULT_MAX_ITEMS: Final = 100
-MAX_ITEMS: Final = 1000
-_PREFIX: Final = "sesguard-page:"
-
-
-def _marker(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
-
-
-def _offset(marker: str | None) -> int:
-    if not marker:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(marker.encode()).decode()
-        if text.startswith(_PREFIX):
-            return int(text[len(_PREFIX) :])
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise ApiError("ValidationError", "Invalid Marker", 400)
+PAGING: Final = Paging(
+    size="MaxItems",
+    default=100,
+    maximum=1000,
+    limit="between 1 and 1000",
+    prefix="sesguard-page:",
+    bad_token=("ValidationError", "Invalid Marker"),
+)
 
 
 def page(form: Mapping[str, str], full: Mapping[str, Any]) -> dict[str, Any]:
     """The page of ``full`` (moto's complete answer, parsed) that ``form``'s MaxItems and Marker ask for."""
-    try:
-        max_items = int(form.get("MaxItems") or DEFAULT_MAX_ITEMS)
-    except ValueError:
-        raise ApiError("ValidationError", "MaxItems must be a number", 400) from None
-    if not 1 <= max_items <= MAX_ITEMS:
-        raise ApiError(
-            "ValidationError",
-            f"1 validation error detected: Value '{max_items}' at 'maxItems' failed to satisfy constraint: "
-            f"Member must have value between 1 and {MAX_ITEMS}",
-            400,
-        )
-    offset = _offset(form.get("Marker"))
-    items = [(name, item) for name in LISTS for item in full.get(name) or []]
-    chunk = items[offset : offset + max_items]
-    document: dict[str, Any] = {name: [item for owner, item in chunk if owner == name] for name in LISTS}
-    document["IsTruncated"] = offset + max_items < len(items)
-    if document["IsTruncated"]:
-        document["Marker"] = _marker(offset + max_items)
+    size = PAGING.page_size(form.get("MaxItems"))
+    per_list, following = PAGING.slice(LISTS, full, form.get("Marker"), size)
+    document: dict[str, Any] = {**per_list, "IsTruncated": following is not None}
+    if following is not None:
+        document["Marker"] = PAGING.token(following)
     return document
