@@ -13,7 +13,7 @@ from sesguard.derive import derive
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Branches, Inventory, Resource, is_unknown
 from sesguard.sources.cfn import read_cloudformation
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cfn" / "source"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cfn_source"  # not under cfn/: not a policy fixture set
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "iac" / "cloudformation"
 
 
@@ -24,7 +24,7 @@ def read(tmp_path: Path, text: str, name: str = "template.yaml") -> Inventory:
 
 
 def read_fixture(name: str) -> Inventory:
-    """The template ``tests/fixtures/cfn/source/<name>``, read and derived."""
+    """The template ``tests/fixtures/cfn_source/<name>``, read and derived."""
     return read_path(FIXTURES / name)
 
 
