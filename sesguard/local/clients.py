@@ -63,24 +63,7 @@ class ClientFactory:
         return client
 
 
-def make_client(
-    url: str,
-    service: str,
-    region_name: str = DEFAULT_REGION,
-    *,
-    access_key_id: str = FAKE_ACCESS_KEY_ID,
-    secret_access_key: str = FAKE_SECRET_ACCESS_KEY,
-    session_token: str | None = None,
-    config: Config | None = None,
-    account_id: str | None = None,
-) -> Any:
-    """One boto3 client for ``service`` at ``url`` (many come faster from one :class:`ClientFactory`)."""
-    return ClientFactory(url).client(
-        service,
-        region_name,
-        access_key_id=access_key_id,
-        secret_access_key=secret_access_key,
-        session_token=session_token,
-        config=config,
-        account_id=account_id,
-    )
+def make_client(url: str, service: str, region_name: str = DEFAULT_REGION, **options: Any) -> Any:
+    """One boto3 client for ``service`` at ``url`` (``options``: those of :meth:`ClientFactory.client`;
+    many clients come faster from one :class:`ClientFactory`)."""
+    return ClientFactory(url).client(service, region_name, **options)

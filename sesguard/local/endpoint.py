@@ -12,7 +12,6 @@ from .client import DEFAULT_REGION, AdminClient
 from .clients import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, ClientFactory
 
 if TYPE_CHECKING:
-    from botocore.config import Config
 
     from .app import EndpointApp
     from .server import ServerThread
@@ -117,30 +116,13 @@ class LocalEndpoint(AdminClient):
             "AWS_REGION": region,
         }
 
-    def client(
-        self,
-        service: str,
-        region_name: str = DEFAULT_REGION,
-        *,
-        access_key_id: str = FAKE_ACCESS_KEY_ID,
-        secret_access_key: str = FAKE_SECRET_ACCESS_KEY,
-        session_token: str | None = None,
-        config: Config | None = None,
-        account_id: str | None = None,
-    ) -> Any:
-        """A boto3 client for ``service`` pointed at the endpoint (fake credentials by default).
+    def client(self, service: str, region_name: str = DEFAULT_REGION, **options: Any) -> Any:
+        """A boto3 client for ``service`` pointed at the endpoint (fake credentials by default;
+        ``options``: those of :meth:`ClientFactory.client`).
 
-        ``account_id`` acts in that account (moto's ``X-Moto-Account-Id`` header): how tests set up
+        ``account_id=`` acts in that account (moto's ``X-Moto-Account-Id`` header): how tests set up
         other accounts, since AssumeRole, as on AWS, needs a role that exists and trusts the caller.
         """
         if self._clients is None:
             raise EndpointError("the endpoint is not running")
-        return self._clients.client(
-            service,
-            region_name,
-            access_key_id=access_key_id,
-            secret_access_key=secret_access_key,
-            session_token=session_token,
-            config=config,
-            account_id=account_id,
-        )
+        return self._clients.client(service, region_name, **options)
