@@ -175,15 +175,12 @@ def replicate(snapshot: dict[str, Any], copies: int) -> dict[str, Any]:
 
 
 def rows_of(snapshot_path: Path) -> int:
-    from sesguard.derive import derive
-    from sesguard.engine import build_findings
     from sesguard.policies import load_policies
+    from sesguard.run import Request, collect, evaluate
     from sesguard.snapshot import read_snapshot
 
-    inventory = read_snapshot(snapshot_path)
-    derive(inventory)
-    policies = load_policies()
-    return len(build_findings(policies, inventory, {p.id: dict(p.defaults()) for p in policies}))
+    inventory = collect(Request(snapshot=read_snapshot(snapshot_path)))
+    return len(evaluate(inventory, load_policies()).findings)
 
 
 def thinned(snapshot: dict[str, Any], fraction: float) -> dict[str, Any]:

@@ -112,16 +112,13 @@ resource "aws_iam_access_key" "key{n}" {{
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from sesguard.derive import derive
-from sesguard.engine import build_findings
 from sesguard.policies import load_policies
-from sesguard.sources.templates import read_templates
+from sesguard.run import Request, collect, evaluate
 paths = [Path(p) for p in sys.argv[1:]]
 policies = load_policies()
 start = time.perf_counter()
-inventory = read_templates(paths)
-derive(inventory)
-rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+inventory = collect(Request(templates=paths))
+rows = evaluate(inventory, policies).findings
 elapsed = time.perf_counter() - start
 print(json.dumps({"seconds": elapsed, "rows": len(rows), "resources": len(inventory.resources),
                   "files": int(inventory.meta.get("templates_read", 0)),

@@ -8,7 +8,7 @@ sesguard policy ID. The verdicts are the engine's (same code path as ``pytest ch
 --templates``); waivers and the config file are not applied here.
 
 The rule classes are made from the shipped policies when cfn-lint asks the module for its members
-(module ``__getattr__`` / ``__dir__``), not at import.
+(module ``__getattr__`` / ``__dir__``), not at import; they share one :class:`TemplateRows`.
 """
 
 from __future__ import annotations
@@ -20,32 +20,31 @@ from typing import Any, ClassVar
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from sesguard.cfnlint_ids import rule_id
-from sesguard.derive import derive
-from sesguard.engine import Finding, build_findings
+from sesguard.engine import Finding
 from sesguard.policies import Policy, load_policies
+from sesguard.run import evaluate
 from sesguard.sources.cfn import read_template
 from sesguard.sources.cfn.normalize import SOURCE
 
 
-@cache
-def _template_policies() -> tuple[Policy, ...]:
-    return tuple(p for p in load_policies() if SOURCE in p.sources)
+class TemplateRows:
+    """The failing and error rows of the template cfn-lint is checking, evaluated once for all rules.
 
+    cfn-lint asks each rule about the same template in turn; the rules share one of these (see
+    :func:`rule_classes`), which keeps the rows of the last template it evaluated.
+    """
 
-# cfn-lint asks each of the three rules about the same template in turn: evaluate it once.
-_last: dict[str, Any] = {"template": None, "rows": ()}
+    def __init__(self, policies: tuple[Policy, ...]) -> None:
+        self.policies = policies
+        self._template: dict[str, Any] | None = None
+        self._rows: tuple[Finding, ...] = ()
 
-
-def findings_for_template(template: dict[str, Any], filename: str) -> tuple[Finding, ...]:
-    """The failing and error rows of one template, evaluated as ``pytest checks/`` evaluates it."""
-    if _last["template"] is not template:
-        inventory = read_template(template, filename, filename)
-        derive(inventory)
-        policies = _template_policies()
-        rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
-        _last["template"], _last["rows"] = template, tuple(r for r in rows if r.status in ("fail", "error"))
-    found: tuple[Finding, ...] = _last["rows"]
-    return found
+    def of(self, template: dict[str, Any], filename: str) -> tuple[Finding, ...]:
+        """The failing and error rows of one template, evaluated as ``pytest checks/`` evaluates it."""
+        if self._template is not template:
+            rows = evaluate(read_template(template, filename, filename), self.policies).findings
+            self._template, self._rows = template, tuple(r for r in rows if r.status in ("fail", "error"))
+        return self._rows
 
 
 def _path(finding: Finding, template: dict[str, Any]) -> list[str | int]:
@@ -60,13 +59,14 @@ class SesguardPolicyRule(CloudFormationLintRule):  # type: ignore[misc]
     """Reports the failing and error rows of one sesguard policy as cfn-lint matches."""
 
     policy_id: ClassVar[str] = ""
+    rows: ClassVar[TemplateRows]
     tags: ClassVar[list[str]] = ["sesguard", "ses", "security"]
 
     def match(self, cfn: Any) -> list[RuleMatch]:
         template = cfn.template
         filename = str(Path(cfn.filename)) if cfn.filename else "template"
         matches = []
-        for finding in findings_for_template(template, filename):
+        for finding in self.rows.of(template, filename):
             if finding.policy_id != self.policy_id:
                 continue
             verb = "could not be evaluated" if finding.status == "error" else "fails"
@@ -78,7 +78,7 @@ class SesguardPolicyRule(CloudFormationLintRule):  # type: ignore[misc]
         return matches
 
 
-def _rule_class(policy: Policy) -> type[SesguardPolicyRule]:
+def _rule_class(policy: Policy, rows: TemplateRows) -> type[SesguardPolicyRule]:
     rid = rule_id(policy.id, policy.severity)
     urls = [str(r.get("url")) for r in policy.references if r.get("url")]
     attributes: dict[str, Any] = {
@@ -86,6 +86,7 @@ def _rule_class(policy: Policy) -> type[SesguardPolicyRule]:
         "__module__": __name__,
         "id": rid,
         "policy_id": policy.id,
+        "rows": rows,
         "shortdesc": f"{policy.id}: {policy.title}"[:200],
         "description": " ".join(policy.description.split()),
         "source_url": urls[0] if urls else "https://docs.aws.amazon.com/ses/latest/dg/best-practices.html",
@@ -101,7 +102,8 @@ def _class_name(policy_id: str) -> str:
 @cache
 def rule_classes() -> dict[str, type[SesguardPolicyRule]]:
     """The rule class of each template policy, by class name (``Rule_SES_CS_001``)."""
-    return {_class_name(p.id): _rule_class(p) for p in _template_policies()}
+    rows = TemplateRows(tuple(p for p in load_policies() if SOURCE in p.sources))
+    return {_class_name(p.id): _rule_class(p, rows) for p in rows.policies}
 
 
 def __getattr__(name: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections import defaultdict
 from collections.abc import Callable
@@ -47,8 +48,32 @@ def _days(since: Any, now: datetime) -> float | Unknown | None:
     return round((now - moment).total_seconds() / 86400, 2)
 
 
-def derive(inventory: Inventory, now: datetime | None = None) -> None:
-    """Fill the derived properties of every resource in place."""
+def derive(inventory: Inventory, now: datetime | None = None) -> Inventory:
+    """A copy of ``inventory`` whose resources carry their derived properties too (``inventory`` is not
+    changed: each resource and its ``props`` are copied, the values themselves are shared)."""
+    derived = _copy(inventory)
+    _fill(derived, now)
+    return derived
+
+
+def _copy(inventory: Inventory) -> Inventory:
+    """The inventory with copies of its resources and their property dicts (derive writes only those)."""
+    resources = []
+    for resource in inventory.resources:
+        clone = copy.copy(resource)
+        clone.props = dict(resource.props)
+        resources.append(clone)
+    return Inventory(
+        resources=resources,
+        errors=list(inventory.errors),
+        sets=dict(inventory.sets),
+        collected_at=inventory.collected_at,
+        meta=dict(inventory.meta),
+    )
+
+
+def _fill(inventory: Inventory, now: datetime | None) -> None:
+    """Fill the derived properties of every resource of ``inventory`` (its own copies) in place."""
     moment = parse_time(inventory.collected_at) or now or datetime.now(UTC)
     by_set: dict[str, list[Resource]] = defaultdict(list)
     for resource in inventory.resources:

@@ -14,13 +14,13 @@ from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 
 from sesguard import __version__
 from sesguard.causes import cause_line
+from sesguard.checks.verdict import from_verdict_frame
 from sesguard.config import ConfigError, Settings, Waiver, find_config, load_settings
 from sesguard.engine import Finding
 from sesguard.model import Inventory
@@ -37,6 +37,9 @@ from sesguard.runtest import RowRunner
 from sesguard.sources.input_files import DEFAULT_MAX_TEMPLATE_BYTES
 from sesguard.terminal import row_detail, row_line, safe
 from sesguard.verdicts import WaiverState, waiver_notice
+
+if TYPE_CHECKING:
+    from sesguard.run import Request
 
 DEFAULT_TIMEOUT: Final = 60.0  # seconds: connect, each answer, and one call with its retries
 
@@ -477,18 +480,16 @@ def _progress(config: pytest.Config) -> Any:
     return show
 
 
-def _collect(config: pytest.Config, state: RunState) -> Inventory:
-    from sesguard.sources.templates import read_templates
+def _request(config: pytest.Config, state: RunState) -> Request:
+    """What this run reads, from the command line."""
+    from sesguard.run import Request
 
-    inventory = Inventory()
-    templates = [Path(p) for p in config.getoption("templates")]
-    if templates:
-        inventory.extend(read_templates(templates, config.getoption("max_template_bytes")))
-    if state.snapshot is not None:
-        inventory.extend(state.snapshot)
-    if config.getoption("aws"):
-        inventory.extend(_live_inventory(config, state))
-    return inventory
+    return Request(
+        templates=[Path(p) for p in config.getoption("templates")],
+        max_template_bytes=config.getoption("max_template_bytes"),
+        snapshot=state.snapshot,
+        live=(lambda: _live_inventory(config, state)) if config.getoption("aws") else None,
+    )
 
 
 def _live_inventory(config: pytest.Config, state: RunState) -> Inventory:
@@ -596,20 +597,13 @@ def _collect_live(config: pytest.Config) -> Inventory:
 
 
 def _evaluate(config: pytest.Config, state: RunState) -> None:
-    from sesguard import suppressions
-    from sesguard.derive import derive
-    from sesguard.engine import build_findings
-    from sesguard.verdicts import apply_settings
+    from sesguard.run import collect, evaluate
 
-    inventory = _collect(config, state)
-    derive(inventory)
-    findings = build_findings(state.policies, inventory, state.settings.params_for(state.policies))
-    files = {(f.resource.location.file, f.resource.source) for f in findings if f.resource.location.file}
-    inline = suppressions.as_waivers(suppressions.in_files(files), findings)
-    state.findings, state.waiver_states = apply_settings(
-        findings, state.settings, date.today(), [*inline, *state.baseline]
+    evaluation = evaluate(
+        collect(_request(config, state)), state.policies, state.settings, date.today(), state.baseline
     )
-    state.inventory = inventory
+    state.findings, state.waiver_states = evaluation.findings, evaluation.waiver_states
+    state.inventory = evaluation.inventory
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -660,11 +654,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         )
 
 
-def describe(finding: Finding) -> str:
-    """The failure text of a row: where, what, observed vs expected, and the fix (terminal-safe)."""
-    return row_detail(finding)
-
-
 @pytest.fixture
 def sesguard_finding(request: pytest.FixtureRequest) -> Finding:
     """The row under test (each row parametrizes this argument directly; see pytest_generate_tests)."""
@@ -708,34 +697,7 @@ def setup_row(item: pytest.Item, finding: Finding) -> None:
     )
     if finding.status == "error":
         # Failing at setup makes pytest report the row as an ERROR (could not be evaluated).
-        pytest.fail(describe(finding), pytrace=False)
-
-
-def check_finding(finding: Finding) -> None:
-    """What the test of one row does with its verdict."""
-    if finding.status == "pass":
-        if finding.waiver and finding.waiver.get("state") == "stale":
-            import warnings
-
-            warnings.warn(
-                f"stale waiver: {finding.id} passes now; remove its waiver ({finding.waiver.get('origin')})",
-                StaleWaiverWarning,
-                stacklevel=2,
-            )
-        return
-    if finding.status == "skip":
-        pytest.skip(finding.message)
-    if finding.status == "waived" and finding.waiver:
-        waiver = finding.waiver
-        until = f"until {waiver['expires']}" if waiver.get("expires") else f"by {waiver.get('origin')}"
-        pytest.xfail(f"waived {until}: {waiver['reason']} ({finding.message})")
-    if finding.status == "fail" and finding.below_threshold:
-        pytest.xfail(f"{finding.severity} is below fail-on: {finding.message}")
-    pytest.fail(describe(finding), pytrace=False)
-
-
-class StaleWaiverWarning(UserWarning):
-    """A waiver whose row passes now: it should be removed."""
+        pytest.fail(row_detail(finding), pytrace=False)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -751,25 +713,13 @@ def pytest_runtest_makereport(
     callspec = getattr(item, "callspec", None)
     finding = callspec.params.get(ROW_FIXTURE) if callspec is not None else None
     if isinstance(finding, Finding) and call.excinfo is not None:
-        call.excinfo = _from_sesguard_frame(call.excinfo)
+        call.excinfo = from_verdict_frame(call.excinfo, __name__)
     report = yield
     if report.failed and isinstance(finding, Finding):
         crash = getattr(report.longrepr, "reprcrash", None)
         if crash is not None:
             crash.message = row_line(finding)
     return report
-
-
-def _from_sesguard_frame(excinfo: pytest.ExceptionInfo[BaseException]) -> pytest.ExceptionInfo[BaseException]:
-    """A verdict (``pytest.fail`` from this module) with its traceback starting at this module's frame."""
-    if not isinstance(excinfo.value, pytest.fail.Exception) or excinfo.value.pytrace:
-        return excinfo
-    tb: TracebackType | None = excinfo.tb
-    while tb is not None and tb.tb_frame.f_globals.get("__name__") != __name__:
-        tb = tb.tb_next
-    if tb is None:
-        return excinfo
-    return pytest.ExceptionInfo.from_exc_info((excinfo.type, excinfo.value, tb))
 
 
 class RowOutcomes:

@@ -7,10 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sesguard import run
 from sesguard.branch_values import merge_values
 from sesguard.conditions import Context, evaluate
-from sesguard.derive import derive
-from sesguard.engine import build_findings
 from sesguard.model import Branches
 from sesguard.policies import load_policies
 from sesguard.sources.cfn import read_cloudformation
@@ -21,9 +20,8 @@ TEMPLATE = Path(__file__).resolve().parent / "fixtures" / "cfn" / "branches" / "
 def _rows(path: Path) -> dict[str, tuple[str, str]]:
     inventory = read_cloudformation(path, "set")
     assert inventory.errors == []
-    derive(inventory)
     policies = [p for p in load_policies() if p.id in ("SES-CS-002", "SES-CS-003", "SES-MON-001", "SES-MON-002")]
-    rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    rows = run.evaluate(inventory, policies).findings
     return {f"{r.policy_id}::{r.resource.id}": (r.status, r.message) for r in rows}
 
 

@@ -36,10 +36,10 @@ import pytest
 from cfnlint.api import lint_file
 from cfnlint.decode import decode
 
-from sesguard.derive import derive
-from sesguard.engine import Finding, build_findings
+from sesguard.engine import Finding
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory
 from sesguard.policies import Policy, load_policies
+from sesguard.run import evaluate
 from sesguard.sources.cfn import read_cloudformation
 
 FIXTURES: Final = Path(__file__).resolve().parent / "fixtures" / "cfn" / "policies"
@@ -191,9 +191,8 @@ def run_fixture(path: Path) -> Run:
     policy = policy_named(policy_id)
     policies = [p for p in policies_by_id().values() if p.id == policy.id]
     inventory = read_cloudformation(path, str(path))
-    derive(inventory)
-    findings = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
-    return Run(inventory, tuple(findings))
+    evaluation = evaluate(inventory, policies)
+    return Run(evaluation.inventory, tuple(evaluation.findings))
 
 
 def row_key(case: Case) -> str:

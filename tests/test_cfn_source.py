@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from sesguard.derive import derive
 from sesguard.model import ACCOUNT, TEMPLATE_SET, Branches, Inventory, Resource, is_unknown
+from sesguard.run import derive
 from sesguard.sources.cfn import read_cloudformation
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cfn_source"  # not under cfn/: not a policy fixture set
@@ -30,7 +30,7 @@ def read_fixture(name: str) -> Inventory:
 
 def read_path(path: Path) -> Inventory:
     inventory = read_cloudformation(path, str(path))
-    derive(inventory)
+    inventory = derive(inventory)
     return inventory
 
 
@@ -159,14 +159,13 @@ def test_the_cloudformation_corpus_is_there_whole() -> None:
     "path", sorted(CORPUS.glob("*")) if CORPUS.is_dir() else [], ids=lambda p: p.name[:60]
 )
 def test_every_corpus_template_reads_without_internal_error(path: Path) -> None:
-    from sesguard.engine import build_findings
     from sesguard.policies import load_policies
+    from sesguard.run import evaluate
 
     inventory = read_cloudformation(path, path.name)
-    derive(inventory)
     assert not inventory.meta.get("internal_errors"), [e.message for e in inventory.errors]
     policies = load_policies()
-    rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    rows = evaluate(inventory, policies).findings
     assert rows, "every set gets rows"
     assert not [r for r in rows if "internal error" in r.message]
 
@@ -333,12 +332,12 @@ def test_resources_behind_a_condition_prove_nothing() -> None:
     """An alarm, event destination, VDM setting or DMARC record that exists only in some deployments
     cannot make a row pass; a setting that would fail still fails."""
     inventory = read_fixture("resources-behind-a-condition-prove-nothing.yaml")
-    from sesguard.engine import build_findings
     from sesguard.policies import load_policies
+    from sesguard.run import evaluate
 
     wanted = {"SES-CS-001", "SES-MON-001", "SES-VDM-001", "SES-ID-006"}
     policies = [p for p in load_policies() if p.id in wanted]
-    rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    rows = evaluate(inventory, policies).findings
     statuses = {row.policy_id: row.status for row in rows}
     assert statuses == dict.fromkeys(wanted, "error"), [(r.policy_id, r.status, r.message) for r in rows]
     assert all("fails when Prod is false" in row.message and "passes when Prod is true" in row.message for row in rows), [

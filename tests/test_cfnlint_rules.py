@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from sesguard.cfnlint_ids import NoRuleId, rule_id
-from sesguard.derive import derive
-from sesguard.engine import build_findings
 from sesguard.policies import load_policies
+from sesguard.run import evaluate
 from sesguard.sources.cfn import read_cloudformation
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,8 +51,7 @@ def cfn_lint_all() -> dict[str, set[tuple[str, int]]]:
 def engine(path: Path) -> set[tuple[str, int]]:
     policies = [p for p in load_policies() if "cfn" in p.sources]
     inventory = read_cloudformation(path, str(path))
-    derive(inventory)
-    rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    rows = evaluate(inventory, policies).findings
     return {(row.policy_id, row.resource.location.line or 1) for row in rows if row.status in ("fail", "error")}
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sesguard.derive import derive
-from sesguard.engine import build_findings
 from sesguard.model import is_unknown
 from sesguard.policies import load_policies
+from sesguard.run import evaluate
 from sesguard.sources.cfn import read_cloudformation
 
 NESTED = Path(__file__).resolve().parent / "fixtures" / "cfn" / "nested"
@@ -24,9 +23,8 @@ def test_the_child_is_read_with_each_parents_parameters() -> None:
     assert sets["Strict.ConfigSet"]["reputation_metrics_enabled"] is True
     # The parent passes its own parameter without default: unknown, not the child's default "true".
     assert is_unknown(sets["Relaxed.ConfigSet"]["reputation_metrics_enabled"])
-    derive(inventory)
     policies = [p for p in load_policies() if p.id in ("SES-CS-002", "SES-CS-003")]
-    found = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    found = evaluate(inventory, policies).findings
     rows = {f"{r.policy_id}::{r.resource.id}": r.status for r in found}
     assert rows == {
         "SES-CS-002::Strict.ConfigSet": "pass",

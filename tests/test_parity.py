@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
-from sesguard.derive import derive
-from sesguard.engine import build_findings
 from sesguard.model import Inventory, Resource, is_unknown
 from sesguard.policies import load_policies
+from sesguard.run import derive, evaluate
 from sesguard.sources.cfn import read_cloudformation
 from sesguard.sources.terraform import read_terraform
 
@@ -30,7 +29,7 @@ PLAN_LIMITS = {("SES-MON-001", "account", "set"): "error"}
 
 def _inventory(kind: str) -> Inventory:
     inventory = read_cloudformation(CFN, "parity") if kind == "cfn" else read_terraform(TF_SOURCES[kind], "parity")
-    derive(inventory)
+    inventory = derive(inventory)
     return inventory
 
 
@@ -74,7 +73,7 @@ def test_same_setup_gets_the_same_verdicts(kind: str) -> None:
     verdicts = {}
     for source in ("cfn", kind):
         inventory = _inventory(source)
-        rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+        rows = evaluate(inventory, policies).findings
         verdicts[source] = {
             (row.policy_id, row.resource.type, _name(row.resource) if row.key != "parity" else "set"): row.status
             for row in rows

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from sesguard.engine import build_findings
 from sesguard.policies import load_policies
+from sesguard.run import evaluate
 from sesguard.sources.templates import portable_scope, read_templates, set_label
 
 REPO = Path(__file__).resolve().parent.parent
@@ -93,7 +93,7 @@ def test_same_file_twice_numbers_rows_within_each_policy(tmp_path: Path, monkeyp
     monkeypatch.chdir(tmp_path)
     _copy_examples(tmp_path / "t")
     inventory = read_templates([Path("t/marketing-mail.yaml"), Path("t")])
-    findings = build_findings(load_policies(REPO / "policies"), inventory, {})
+    findings = evaluate(inventory, load_policies(REPO / "policies")).findings
     ids = {f.id for f in findings}
     # each policy's second row of the same resource is #2, whatever other policies did
     assert "SES-CS-001::t/marketing-mail.yaml:MarketingSet#2" in ids
@@ -117,7 +117,7 @@ def test_terraform_root_in_the_working_directory_gives_bare_addresses(
     shutil.copytree(PLAN_FIXTURE, tmp_path / "root")
     monkeypatch.chdir(tmp_path / "root")
     inventory = read_templates([Path(".")])
-    ids = {f.id for f in build_findings(load_policies(REPO / "policies"), inventory, {})}
+    ids = {f.id for f in evaluate(inventory, load_policies(REPO / "policies")).findings}
     assert 'SES-ID-003::aws_sesv2_email_identity.domain["b.example.com"]' in ids
     assert "SES-IAM-001::module.sender.aws_iam_user.sender[1]" in ids
 
@@ -163,8 +163,8 @@ def test_a_terraform_file_given_alone_names_rows_by_its_module_folder(
     shutil.copytree(PLAN_FIXTURE, tmp_path / "infra")
     monkeypatch.chdir(tmp_path)
     policies = load_policies(REPO / "policies")
-    by_file = {f.id for f in build_findings(policies, read_templates([Path("infra/main.tf")]), {})}
-    by_folder = {f.id for f in build_findings(policies, read_templates([Path("infra")]), {})}
+    by_file = {f.id for f in evaluate(read_templates([Path("infra/main.tf")]), policies).findings}
+    by_folder = {f.id for f in evaluate(read_templates([Path("infra")]), policies).findings}
     row = 'SES-ID-003::infra:aws_sesv2_email_identity.domain["a.example.com"]'
     assert row in by_file and row in by_folder
 

@@ -17,10 +17,9 @@ from cfnlint.decode import decode
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
 
-from sesguard.derive import derive
-from sesguard.engine import build_findings
 from sesguard.model import Branches, Resource, is_unknown
 from sesguard.policies import load_policies
+from sesguard.run import derive, evaluate
 from sesguard.sources.cfn import read_cloudformation
 from sesguard.sources.cfn.sam_roles import with_sam_roles
 
@@ -63,7 +62,7 @@ def _roles(template: Any) -> dict[str, Any]:
 def _principal_facts(path: Path) -> dict[str, dict[str, Any]]:
     inventory = read_cloudformation(path, "s")
     assert inventory.errors == []
-    derive(inventory)
+    inventory = derive(inventory)
     return {r.id: _comparable(r) for r in inventory.resources if r.type == "iam_principal"}
 
 
@@ -120,8 +119,7 @@ def test_sam_template_and_its_hand_written_equivalent_give_the_same_verdicts() -
     verdicts = []
     for name in ("sam.yaml", "plain.yaml"):
         inventory = read_cloudformation(SAM / name, "s")
-        derive(inventory)
-        rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+        rows = evaluate(inventory, policies).findings
         verdicts.append(sorted((r.policy_id, r.resource.type, r.status) for r in rows))
     assert verdicts[0] == verdicts[1]
 
@@ -161,7 +159,7 @@ def test_properties_that_are_not_an_object_make_the_role_unknown(tmp_path: Path)
         "  Fn: {Type: AWS::Serverless::Function, Properties: [Policies, AmazonSESFullAccess]}\n"
     )
     inventory = read_cloudformation(tmp_path / "t.yaml", "s")
-    derive(inventory)
+    inventory = derive(inventory)
     [role] = [r for r in inventory.resources if r.id == "FnRole"]
     assert is_unknown(role.props["is_sending"]) and "not an object" in role.props["is_sending"].reason
 

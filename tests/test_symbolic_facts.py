@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sesguard.derive import derive
-from sesguard.engine import build_findings
 from sesguard.model import Inventory, Unknown
 from sesguard.policies import load_policies
+from sesguard.run import evaluate
 from sesguard.sources.cfn import read_cloudformation
 from sesguard.sources.terraform import read_terraform
 from sesguard.symbolic import address_domain, symbolic
@@ -22,9 +21,8 @@ POLICIES = ("SES-ID-002", "SES-ID-003", "SES-ID-004", "SES-ID-005", "SES-ID-006"
 
 
 def _rows(inventory: Inventory) -> dict[str, tuple[str, str]]:
-    derive(inventory)
     policies = [p for p in load_policies() if p.id in POLICIES]
-    rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    rows = evaluate(inventory, policies).findings
     return {f"{r.policy_id}::{r.resource.id}": (r.status, r.message) for r in rows}
 
 

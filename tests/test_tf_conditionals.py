@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from sesguard.derive import derive
-from sesguard.engine import Finding, build_findings
+from sesguard.engine import Finding
 from sesguard.model import Inventory
 from sesguard.policies import load_policies
+from sesguard.run import evaluate
 from sesguard.sources.cfn import read_cloudformation
 from sesguard.sources.terraform import read_terraform
 
@@ -36,9 +36,8 @@ EXPECTED = {
 
 def _verdicts(inventory: Inventory) -> dict[tuple[str, str], tuple[str, str]]:
     assert inventory.errors == []
-    derive(inventory)
     policies = [p for p in load_policies() if p.id in POLICIES]
-    rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    rows = evaluate(inventory, policies).findings
     found = {}
     for row in rows:
         name = (
@@ -51,11 +50,8 @@ def _verdicts(inventory: Inventory) -> dict[tuple[str, str], tuple[str, str]]:
 def _rows(folder: Path, policy_id: str) -> dict[str, Finding]:
     """The rows of one policy on a Terraform folder, by resource id."""
     inventory = read_terraform(folder, "s")
-    derive(inventory)
     policies = [p for p in load_policies() if p.id == policy_id]
-    return {
-        r.resource.id: r for r in build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
-    }
+    return {r.resource.id: r for r in evaluate(inventory, policies).findings}
 
 
 def test_each_branch_is_judged_and_the_verdicts_combined() -> None:
@@ -211,10 +207,9 @@ def test_root_modules_with_the_same_addresses_keep_their_rows(tmp_path: Path) ->
             + "]})\n}\n"
         )
     inventory = read_terraform(tmp_path, "s")
-    derive(inventory)
     policies = [p for p in load_policies() if p.id == "SES-IAM-001"]
     rows = {
         (Path(str(r.resource.scope)).name, r.resource.id): r.status
-        for r in build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+        for r in evaluate(inventory, policies).findings
     }
     assert rows == {("a", "aws_iam_user.default"): "pass", ("b", "aws_iam_user.default"): "fail"}, rows

@@ -6,8 +6,8 @@ in a checkout. The rows come from the sesguard plugin (:mod:`sesguard.plugin`, r
 ``pytest11`` entry point).
 """
 
+from sesguard.checks.verdict import check_finding
 from sesguard.engine import Finding
-from sesguard.plugin import check_finding
 
 
 def test_policy(sesguard_finding: Finding) -> None:

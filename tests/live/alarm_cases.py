@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sesguard.derive import derive
-from sesguard.engine import build_findings
 from sesguard.model import Inventory
 from sesguard.policies import load_policies
+from sesguard.run import evaluate
 
 ALARMS = Path(__file__).resolve().parents[1] / "fixtures" / "alarms"
 CASES: list[dict[str, Any]] = json.loads((ALARMS / "cases.json").read_text())["cases"]
@@ -19,9 +18,8 @@ SENDING_ONLY = ("SES-VDM-001", "SES-SUP-001")  # account policies about sending 
 
 def verdicts(inventory: Inventory, policy_ids: tuple[str, ...] = MONITORING) -> dict[str, str]:
     """``{policy id: status}`` of the account rows of an inventory holding one set (or one region)."""
-    derive(inventory)
     policies = [p for p in load_policies() if p.id in policy_ids]
-    rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    rows = evaluate(inventory, policies).findings
     found: dict[str, str] = {}
     for row in rows:
         assert row.policy_id not in found, f"two rows for {row.policy_id}: {row.id}"
@@ -31,6 +29,5 @@ def verdicts(inventory: Inventory, policy_ids: tuple[str, ...] = MONITORING) -> 
 
 def messages(inventory: Inventory) -> dict[str, str]:
     """``{policy id: message}`` of the monitoring rows."""
-    derive(inventory)
     policies = [p for p in load_policies() if p.id in MONITORING]
-    return {r.policy_id: r.message for r in build_findings(policies, inventory, {p.id: p.defaults() for p in policies})}
+    return {r.policy_id: r.message for r in evaluate(inventory, policies).findings}

@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 
-from sesguard.derive import derive
-from sesguard.engine import build_findings
 from sesguard.local import LocalEndpoint
 from sesguard.model import Inventory
 from sesguard.policies import load_policies
+from sesguard.run import evaluate
 from sesguard.sources.cfn import read_cloudformation
 from sesguard.sources.terraform import read_terraform
 
@@ -27,9 +26,8 @@ EXPECTED = {(user["name"], policy): status for user in USERS for policy, status 
 
 
 def _verdicts(inventory: Inventory) -> dict[tuple[str, str], str]:
-    derive(inventory)
     policies = [p for p in load_policies() if p.id in POLICIES]
-    rows = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    rows = evaluate(inventory, policies).findings
     return {(str(r.resource.props.get("name")), r.policy_id): r.status for r in rows if r.resource.props}
 
 

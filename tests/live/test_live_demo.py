@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from demo_expected import EXPECTED
 
-from sesguard.derive import derive
-from sesguard.engine import build_findings
 from sesguard.local import LocalEndpoint
 from sesguard.local.demo import REGIONS, build_demo
 from sesguard.policies import load_policies
+from sesguard.run import evaluate
 
 from .live_support import Scan
 
@@ -22,9 +21,8 @@ def test_demo_verdicts(endpoint: LocalEndpoint, scan: Scan, monkeypatch: pytest.
     inventory = scan(regions=list(REGIONS))
     assert inventory.errors == []
     assert inventory.meta["live"]["read_failures"] == []
-    derive(inventory)
     policies = load_policies()
-    findings = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    findings = evaluate(inventory, policies).findings
     outcomes = {}
     for finding in findings:
         resource = finding.resource

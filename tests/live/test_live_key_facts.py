@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sesguard.derive import derive
 from sesguard.local import LocalEndpoint
+from sesguard.run import derive
 from sesguard.secrets import mask
 
 from .live_support import ACCOUNT, HOME, Scan, by_key, send_policy
@@ -39,8 +39,8 @@ def test_key_created_after_the_report_is_seen_for_a_sending_user(endpoint: Local
     ops = found[(ACCOUNT, "iam_principal", "user/ops")].props
     [key] = ops["access_keys"]  # the report still has one key: it is older than the second one
     assert key["id"].startswith("access_key_1 (credential report, 0.0 h old")
-    derive(second)
-    assert smtp["active_key_count"] == 1
+    derived = by_key(derive(second))
+    assert derived[(ACCOUNT, "iam_principal", "user/smtp")].props["active_key_count"] == 1
 
 
 def test_report_age_is_stated_on_report_keys(endpoint: LocalEndpoint, scan: Scan) -> None:

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sesguard.derive import derive
 from sesguard.local import LocalEndpoint
 from sesguard.model import Inventory, Resource
+from sesguard.run import derive
 from sesguard.sources.cfn import read_cloudformation
 
 from .live_support import HOME, Scan
@@ -91,10 +91,10 @@ def _shared(resource: Resource) -> dict[str, Any]:
 def test_live_and_cloudformation_normalize_the_same_setup_alike(endpoint: LocalEndpoint, scan: Scan) -> None:
     build_parity_setup(endpoint)
     live = scan(regions=[HOME])
-    derive(live)
+    live = derive(live)
     assert live.errors == []
     cfn = read_cloudformation(TEMPLATE, "parity")
-    derive(cfn)
+    cfn = derive(cfn)
     live_by, cfn_by = _by_type_and_name(live), _by_type_and_name(cfn)
     for key in (
         ("configuration_set", "parity-main"),

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sesguard.derive import derive
-from sesguard.engine import build_findings
 from sesguard.local import LocalEndpoint
 from sesguard.model import Inventory
 from sesguard.policies import load_policies
+from sesguard.run import evaluate
 
 from .live_support import ACCOUNT, HOME, OTHER, Scan
 
@@ -16,9 +15,8 @@ QUIET_POLICIES = {"SES-MON-001", "SES-MON-002", "SES-VDM-001"}
 
 
 def _rows(inventory: Inventory, region: str) -> dict[str, tuple[str, str]]:
-    derive(inventory)
     policies = [p for p in load_policies() if p.resource == "account"]
-    findings = build_findings(policies, inventory, {p.id: p.defaults() for p in policies})
+    findings = evaluate(inventory, policies).findings
     return {
         f.policy_id: (f.status, f.message) for f in findings if f.resource.set_name == f"{ACCOUNT}/{region}"
     }

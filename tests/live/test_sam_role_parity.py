@@ -14,9 +14,9 @@ from cfnlint.decode import decode
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
 
-from sesguard.derive import derive
 from sesguard.local import LocalEndpoint
 from sesguard.model import Inventory
+from sesguard.run import derive
 from sesguard.sources.cfn import read_cloudformation
 
 from .live_support import ACCOUNT, HOME, Scan
@@ -46,7 +46,7 @@ def _deployed(value: Any) -> Any:
 
 
 def _facts(inventory: Inventory, names: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    derive(inventory)
+    inventory = derive(inventory)
     found = {}
     for resource in inventory.resources:
         name = str(resource.props.get("name"))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sesguard.derive import derive
-from sesguard.engine import build_findings
 from sesguard.model import Branches, is_unknown
 from sesguard.policies import load_policies
+from sesguard.run import derive, evaluate
 
 from .conftest import ReadHcl, props
 
@@ -172,7 +171,7 @@ resource "aws_sesv2_configuration_set_event_destination" "delivery" {
   }
 }
 """.replace("COUNT", count))
-    derive(inv)
+    inv = derive(inv)
     covered = props(inv, "aws_sesv2_configuration_set.main")["enabled_event_types"]
     if isinstance(covered, Branches):  # a conditional count: read branch by branch
         assert [value for _, value in covered.options] == [["BOUNCE", "COMPLAINT", "DELIVERY"], ["BOUNCE", "COMPLAINT"]]
@@ -180,5 +179,5 @@ resource "aws_sesv2_configuration_set_event_destination" "delivery" {
         *known, maybe = covered
         assert known == ["BOUNCE", "COMPLAINT"] and is_unknown(maybe) and "count" in maybe.reason
     policies = [p for p in load_policies() if p.id == "SES-CS-001"]
-    [row] = build_findings(policies, inv, {p.id: p.defaults() for p in policies})
+    [row] = evaluate(inv, policies).findings
     assert row.status == "pass"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sesguard.derive import derive
 from sesguard.model import Unknown, is_unknown
+from sesguard.run import derive
 
 from .conftest import ReadHcl, props
 
@@ -243,7 +243,7 @@ resource "aws_iam_user_policy" "p" {
   policy = data.aws_iam_policy_document.ses.json
 }
 """)
-    derive(inv)
+    inv = derive(inv)
     p = props(inv, "aws_iam_user.u")
     # It may deny every send action (not sending) or nothing (ses:* beyond send): neither is a guess.
     assert is_unknown(p["is_sending"]) and "Deny" in p["is_sending"].reason

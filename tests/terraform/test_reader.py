@@ -141,15 +141,15 @@ def test_many_repeated_declarations_are_one_bounded_error(tmp_path: Path) -> Non
 
 def test_a_folder_of_unrelated_modules_gives_short_error_rows(tmp_path: Path) -> None:
     """Policies of a set with input problems say so briefly: the problem once, not repeated in full."""
-    from sesguard.engine import build_findings
     from sesguard.policies import load_policies
+    from sesguard.run import evaluate
 
     names = [f'resource "aws_sns_topic" "t{i}" {{ name = "t{i}" }}\n' for i in range(40)]
     _write(tmp_path, {"a.tf": "".join(names), "b.tf": "".join(names), "c.tf": IDENTITY})
     inv = read_terraform(tmp_path, "set")
-    rows = [f for f in build_findings(load_policies(), inv, {}) if f.status == "error" and f.key == "set"]
+    rows = [f for f in evaluate(inv, load_policies()).findings if f.status == "error" and f.key == "set"]
     assert rows
     assert all(len(r.message) < 700 and r.message.count("declared twice") == 1 for r in rows)
     # the set's own rows keep their id whether or not the set has input problems
-    keys = {f.id for f in build_findings(load_policies(), inv, {}) if f.policy_id == "SES-IAM-010"}
+    keys = {f.id for f in evaluate(inv, load_policies()).findings if f.policy_id == "SES-IAM-010"}
     assert keys == {"SES-IAM-010::set", "SES-IAM-010::set (input problems)"}

@@ -13,7 +13,6 @@ there.
 from __future__ import annotations
 
 from concurrent.futures import Executor
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -87,11 +86,10 @@ def _principal(
 
 def _sending_users(principals: list[Resource]) -> set[str]:
     """Users that may send mail (effective send permission true or unknown), as derive decides it."""
-    copies = [replace(p, props=dict(p.props)) for p in principals]
-    derive(Inventory(resources=copies))
+    derived = derive(Inventory(resources=principals))
     return {
         str(p.props["name"])
-        for p in copies
+        for p in derived.resources
         if p.props.get("principal_type") == "user" and p.props.get("is_sending") is not False
     }
 
