@@ -21,9 +21,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sesguard.options import DEFAULT_REPORT_DIR, add_to_command, common_args, own_args
 from sesguard.usage import USAGE_ERROR, UsageParser
 
-DEFAULT_REPORT_DIR = "reports"
 DEMO_PROFILE_VARS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
 DESCRIPTION = """\
@@ -51,87 +51,11 @@ def checks_dir() -> Path:
     return Path(str(resources.files("sesguard.checks")))
 
 
-# --- options shared with the pytest plugin ----------------------------------------------------------
-
-# (flag, metavar or None for a switch, help); passed to pytest under the same name.
-SCAN_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
-    ("--profile", "NAME", "AWS profile (default: the standard boto3 credential chain)"),
-    ("--regions", "R1,R2|all", "regions to scan, comma-separated, or 'all' (default: the session's region)"),
-    ("--assume-role", "ROLE_NAME", "role name assumed in each account of --accounts or --organization"),
-    ("--external-id", "ID", "external ID the --assume-role roles require (sts:ExternalId)"),
-    ("--role-session-duration", "SECONDS", "assumed-role session lifetime, 900-43200 (default 3600)"),
-    ("--accounts", "ID,ID", "accounts to scan through --assume-role"),
-    ("--organization", None, "scan every active account of the organization through --assume-role"),
-    ("--dns", None, "look up DMARC records in DNS"),
-    ("--all-regions-strict", None, "check alarms and VDM also in regions with no identity and nothing sent"),
-    ("--lookback-days", "DAYS", "look-back window for the reputation metrics (default 14)"),
-    ("--timeout", "SECONDS", "wait at most SECONDS to connect, for each answer, and for a call with its retries (default 60)"),
-    ("--inventory-out", "FILE", "save what the scan read as an inventory snapshot (JSON)"),
-    ("--shard", "K/N", "read only part K of N of the accounts (a stable split; one machine or CI job each)"),
-    ("--shard-by", "account|region", "what --shard splits: accounts (default) or account and region scopes"),
-)
-COMMON_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
-    ("--report-dir", "DIR", f"where findings.json and the reports go (default {DEFAULT_REPORT_DIR}/)"),
-    ("--report-format", "FMT,FMT", "json, sarif, junit, markdown, html, review, asff, ocsf, or all (default json,html)"),
-    ("--config", "FILE", "settings file (default ./sesguard.yaml or [tool.sesguard] in ./pyproject.toml)"),
-    (
-        "--fail-on",
-        "SEVERITY",
-        "lowest severity whose failures fail the run: info, low, medium, high, critical",
-    ),
-    ("--policies", "DIR", "another policy folder (default: the shipped policies)"),
-    ("--baseline", "FILE", "waive the rows recorded by --create-baseline: fail only on new findings"),
-    ("--create-baseline", "FILE", "record the rows that fail now in FILE (for later --baseline FILE)"),
-    ("--soft-fail", None, "report everything but exit 0 when rows fail (usage errors still exit 4)"),
-)
-
-
-def _add(parser: argparse.ArgumentParser, options: Sequence[tuple[str, str | None, str]]) -> None:
-    for flag, metavar, text in options:
-        if metavar:
-            parser.add_argument(flag, metavar=metavar, help=text)
-        else:
-            parser.add_argument(flag, action="store_true", help=text)
-
-
-OUTPUT_FORMATS = ("json", "sarif", "junit", "markdown", "asff", "ocsf")
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    _add(parser, COMMON_OPTIONS)
-    parser.add_argument(
-        "-o", "--output", choices=OUTPUT_FORMATS, metavar="FMT",
-        help=f"print this report to standard output ({', '.join(OUTPUT_FORMATS)}); pytest's own "
-        "output goes to standard error, the reports are still written to --report-dir",
-    )  # fmt: skip
-    parser.add_argument(
-        "--waivers", action="append", default=[], metavar="FILE", help="waiver file (repeatable)"
-    )
-
-
-def _passthrough(args: argparse.Namespace, options: Sequence[tuple[str, str | None, str]]) -> list[str]:
-    out: list[str] = []
-    for flag, metavar, _ in options:
-        value = getattr(args, flag.lstrip("-").replace("-", "_"))
-        if metavar and value is not None:
-            out += [flag, str(value)]
-        elif not metavar and value:
-            out.append(flag)
-    return out
-
-
-def _common_args(args: argparse.Namespace) -> list[str]:
-    out = _passthrough(args, COMMON_OPTIONS)
-    for path in args.waivers:
-        out += ["--waivers", path]
-    return out
-
-
 def pytest_command(source_args: Sequence[str], args: argparse.Namespace, extra: Sequence[str]) -> list[str]:
     """The pytest command line for a run."""
     return [
         sys.executable, "-m", "pytest", str(checks_dir()), "-p", "sesguard.plugin",
-        *source_args, *_common_args(args), *extra,
+        *source_args, *common_args(args), *extra,
     ]  # fmt: skip
 
 
@@ -178,9 +102,8 @@ def render_output(report_dir: Path, fmt: str) -> str:
 
 def cmd_scan(args: argparse.Namespace, extra: list[str]) -> int:
     """``sesguard scan``."""
-    source = (
-        ["--inventory", *args.inventory] if args.inventory else ["--aws", *_passthrough(args, SCAN_OPTIONS)]
-    )
+    # a saved snapshot: the live account's options do not apply
+    source = ["--inventory", *args.inventory] if args.inventory else ["--aws", *own_args(args, "scan")]
     return run_and_print(pytest_command(source, args, extra), args)
 
 
@@ -199,11 +122,8 @@ def cmd_iac(args: argparse.Namespace, extra: list[str]) -> int:
         if not paths:
             print(f"sesguard: none of the {len(args.paths)} file(s) is a template; nothing to check")
             return 0
-    source = ["--templates", *paths]
-    if args.allow_empty or args.hook:  # a commit may stage no template at all
-        source.append("--allow-empty")
-    if args.max_template_bytes is not None:
-        source += ["--max-template-bytes", str(args.max_template_bytes)]
+    args.allow_empty = args.allow_empty or args.hook  # a commit may stage no template at all
+    source = ["--templates", *paths, *own_args(args, "iac")]
     return run_and_print(pytest_command(source, args, extra), args)
 
 
@@ -375,10 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  sesguard scan --inventory-out snapshot.json    then    sesguard scan --inventory snapshot.json\n"
         "  sesguard scan -- -k 'SES-IAM'                  (pytest options after --)",
     )  # fmt: skip
-    _add(scan, SCAN_OPTIONS)
-    scan.add_argument("--inventory", nargs="+", metavar="FILE",
-                      help="evaluate saved snapshots instead of reading AWS (several: as one run)")  # fmt: skip
-    _common(scan)
+    add_to_command(scan, "scan")
     scan.set_defaults(handler=cmd_scan)
 
     merge = sub.add_parser(
@@ -391,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--inventory-out shard-2.json\n  sesguard merge shard-*.json --report-format json,html,sarif",
     )  # fmt: skip
     merge.add_argument("snapshots", nargs="+", metavar="SNAPSHOT", help="the shards' --inventory-out files")
-    _common(merge)
+    add_to_command(merge, "merge")
     merge.set_defaults(handler=cmd_merge)
 
     iac = sub.add_parser(
@@ -409,11 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
         "AWSTemplateFormatVersion; a .tf module without AWS resources) are passed over quietly, and "
         "no template at all is a pass (implies --allow-empty)",
     )  # fmt: skip
-    iac.add_argument("--allow-empty", action="store_true",
-                     help="a PATH that holds no template is not an error (otherwise exit 4)")  # fmt: skip
-    iac.add_argument("--max-template-bytes", type=int, metavar="N",
-                     help="largest template or .tf file read (default 5,000,000); larger ones are error rows")  # fmt: skip
-    _common(iac)
+    add_to_command(iac, "iac")
     iac.set_defaults(handler=cmd_iac)
 
     report = sub.add_parser(
@@ -422,10 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(history.jsonl): trends over the recorded runs and what changed since the previous one. "
         "Records the run in the history if it is not there yet.",
     )  # fmt: skip
-    report.add_argument("--report-dir", default=DEFAULT_REPORT_DIR, metavar="DIR",
-                        help=f"the report folder (default {DEFAULT_REPORT_DIR}/)")  # fmt: skip
-    report.add_argument("--report-format", default="html", metavar="FMT,FMT",
-                        help="json, sarif, junit, markdown, html, review, asff, ocsf, or all (default html)")  # fmt: skip
+    add_to_command(report, "report", {"--report-dir": DEFAULT_REPORT_DIR, "--report-format": "html"})
     report.set_defaults(handler=cmd_report)
 
     pol = sub.add_parser(
@@ -437,7 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     pol.add_argument("ids", nargs="*", metavar="[show] ID", help="policy IDs to show (case-insensitive)")
     pol.add_argument("--source", choices=("live", "cfn", "tf"), help="only policies for this source")
-    pol.add_argument("--policies", metavar="DIR", help="another policy folder")
+    add_to_command(pol, "policies")
     pol.add_argument("--json", action="store_true", help="print JSON")
     pol.set_defaults(handler=cmd_policies)
 
@@ -465,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example:\n  sesguard demo --report-format json,html,markdown,sarif    then open reports/report.html",
     )  # fmt: skip
     demo.add_argument("--port", type=int, default=0, help="endpoint port (default: any free port)")
-    _common(demo)
+    add_to_command(demo, "demo")
     demo.set_defaults(handler=cmd_demo)
     return parser
 

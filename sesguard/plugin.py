@@ -25,7 +25,6 @@ from sesguard.config import ConfigError, Settings, Waiver, find_config, load_set
 from sesguard.engine import Finding
 from sesguard.model import Inventory
 from sesguard.policies import (
-    SEVERITIES,
     SEVERITY_RANK,
     Policy,
     PolicyError,
@@ -34,17 +33,13 @@ from sesguard.policies import (
     policy_set_digest,
 )
 from sesguard.runtest import RowRunner
-from sesguard.sources.input_files import DEFAULT_MAX_TEMPLATE_BYTES
 from sesguard.terminal import row_detail, row_line, safe
 from sesguard.verdicts import WaiverState, waiver_notice
 
 if TYPE_CHECKING:
     from sesguard.run import Request
 
-DEFAULT_TIMEOUT: Final = 60.0  # seconds: connect, each answer, and one call with its retries
-
 ROW_FIXTURE: Final = "sesguard_finding"
-DEFAULT_REPORT_DIR: Final = "reports"
 
 
 @dataclass
@@ -82,165 +77,10 @@ STATE_KEY: Final = pytest.StashKey[RunState]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """sesguard's options, in one group."""
-    group = parser.getgroup("sesguard", "sesguard: SES compliance checks")
-    group.addoption(
-        "--templates",
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="PATH",
-        help="CloudFormation/SAM/CDK templates and Terraform modules or plan JSON (files or folders).",
-    )
-    group.addoption(
-        "--allow-empty",
-        action="store_true",
-        default=False,
-        help="A --templates path that holds no template is not an error (exit 4 otherwise); the "
-        "pre-commit hook passes it.",
-    )
-    group.addoption(
-        "--max-template-bytes",
-        type=int,
-        default=DEFAULT_MAX_TEMPLATE_BYTES,
-        metavar="N",
-        help=f"Largest template or .tf file read (default {DEFAULT_MAX_TEMPLATE_BYTES:,}); larger ones are "
-        "error rows naming the file and the limit.",
-    )
-    group.addoption(
-        "--aws",
-        action="store_true",
-        default=False,
-        help="Scan the live AWS account(s) read-only with the standard boto3 credential chain.",
-    )
-    group.addoption("--profile", default=None, help="AWS profile for --aws.")
-    group.addoption(
-        "--regions",
-        default=None,
-        metavar="R1,R2|all",
-        help="Regions for --aws (default: the session's region; 'all': every SES region).",
-    )
-    group.addoption(
-        "--assume-role",
-        default=None,
-        metavar="ROLE_NAME",
-        help="Role name assumed in each account given by --accounts or --organization.",
-    )
-    group.addoption(
-        "--external-id",
-        default=None,
-        metavar="ID",
-        help="External ID the --assume-role roles' trust policies require (sts:ExternalId).",
-    )
-    group.addoption(
-        "--role-session-duration",
-        type=int,
-        default=3600,
-        metavar="SECONDS",
-        help="Lifetime of each assumed-role session, 900-43200 (default 3600); refreshed as it expires.",
-    )
-    group.addoption(
-        "--accounts", default=None, metavar="ID,ID", help="Accounts to scan through --assume-role."
-    )
-    group.addoption(
-        "--organization",
-        action="store_true",
-        default=False,
-        help="Scan every active account of the organization through --assume-role.",
-    )
-    group.addoption("--dns", action="store_true", default=False, help="Look up DMARC records in DNS (live).")
-    group.addoption(
-        "--all-regions-strict",
-        action="store_true",
-        default=False,
-        help="Evaluate alarm and VDM policies also in regions with no identity and nothing sent (live).",
-    )
-    group.addoption(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"Live scans: wait at most SECONDS to connect and for each answer, and give up a call "
-        f"(retries included) after SECONDS in all (default {DEFAULT_TIMEOUT:g}).",
-    )
-    group.addoption(
-        "--lookback-days",
-        type=int,
-        default=14,
-        help="Look-back window for the reputation metrics (default 14 days).",
-    )
-    group.addoption(
-        "--inventory",
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="FILE",
-        help="Evaluate saved inventory snapshots offline (no AWS access); several (e.g. the shards of one "
-        "scan) are evaluated and reported as one run.",
-    )
-    group.addoption("--inventory-out", default=None, metavar="FILE", help="Save the live inventory snapshot.")
-    group.addoption(
-        "--shard",
-        default=None,
-        metavar="K/N",
-        help="Scan only part K of N of the accounts (--aws; a stable split), e.g. one CI job each; save each "
-        "with --inventory-out and join them with --inventory A B C.",
-    )
-    group.addoption(
-        "--shard-by",
-        default="account",
-        choices=("account", "region"),
-        help="What --shard splits: accounts (default), or account and region scopes.",
-    )
-    group.addoption(
-        "--policies", default=None, metavar="DIR", help="Policy folder (default: the shipped policies)."
-    )
-    group.addoption(
-        "--config",
-        default=None,
-        metavar="FILE",
-        help="Settings file (default: ./sesguard.yaml or [tool.sesguard] in ./pyproject.toml).",
-    )
-    group.addoption(
-        "--waivers", action="append", default=[], metavar="FILE", help="Waiver file (repeatable)."
-    )
-    group.addoption(
-        "--fail-on",
-        default=None,
-        choices=SEVERITIES,
-        help="Lowest severity whose failures fail the run (default: low; info never fails).",
-    )
-    group.addoption(
-        "--baseline",
-        default=None,
-        metavar="FILE",
-        help="Waive the rows that failed when FILE was created (--create-baseline): fail only on new findings.",
-    )
-    group.addoption(
-        "--create-baseline",
-        default=None,
-        metavar="FILE",
-        help="Record the rows that fail now in FILE, for later runs with --baseline FILE.",
-    )
-    group.addoption(
-        "--soft-fail",
-        action="store_true",
-        default=False,
-        help="Report everything, but exit 0 when rows fail (usage errors still exit 4).",
-    )
-    group.addoption(
-        "--report-dir",
-        default=DEFAULT_REPORT_DIR,
-        metavar="DIR",
-        help="Where findings.json and the other reports go (default: reports/).",
-    )
-    group.addoption(
-        "--report-format",
-        default=None,
-        metavar="FMT,FMT",
-        help="Report formats: json, sarif, junit, markdown, html, review, asff, ocsf, or all (default: json,html); "
-        "findings.json is always written.",
-    )
+    """sesguard's options (:mod:`sesguard.options`), in one group."""
+    from sesguard.options import add_to_pytest
+
+    add_to_pytest(parser.getgroup("sesguard", "sesguard: SES compliance checks"))
 
 
 def _sources_requested(config: pytest.Config) -> list[str]:
