@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sesguard.options import DEFAULT_REPORT_DIR, add_to_command, common_args, own_args
+from sesguard.sources import SOURCES
 from sesguard.usage import USAGE_ERROR, UsageParser
 
 DEMO_PROFILE_VARS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
@@ -346,7 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  sesguard policies SES-IAM-001\n  sesguard policies show ses-cs-001 --json",
     )  # fmt: skip
     pol.add_argument("ids", nargs="*", metavar="[show] ID", help="policy IDs to show (case-insensitive)")
-    pol.add_argument("--source", choices=("live", "cfn", "tf"), help="only policies for this source")
+    pol.add_argument("--source", choices=tuple(SOURCES), help="only policies for this source")
     add_to_command(pol, "policies")
     pol.add_argument("--json", action="store_true", help="print JSON")
     pol.set_defaults(handler=cmd_policies)

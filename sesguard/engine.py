@@ -18,8 +18,8 @@ from sesguard.model import (
     SourceError,
 )
 from sesguard.policies import Policy
+from sesguard.sources import SOURCES
 
-SOURCE_LABELS: Final = {"live": "a live account", "cfn": "CloudFormation templates", "tf": "Terraform"}
 TYPE_LABELS: Final = {
     ACCOUNT: "SES sending resources (account-level settings)",
     "email_identity": "email identities",
@@ -222,10 +222,10 @@ def build_findings(
                 remediation=policy.remediation,
             )
             if source not in policy.sources:
-                needs = ", ".join(SOURCE_LABELS[s] for s in policy.sources)
+                needs = ", ".join(SOURCES[s].label for s in policy.sources)
                 findings.append(
                     replace(
-                        row, message=f"not evaluated from {SOURCE_LABELS[source]}; this policy needs {needs}"
+                        row, message=f"not evaluated from {SOURCES[source].label}; this policy needs {needs}"
                     )
                 )
                 continue

@@ -69,9 +69,6 @@ RESOURCE_TYPES: Final = (
     TEMPLATE_SET,
 )
 
-# Sources. Policies list the ones they apply to in `sources:`.
-SOURCES: Final = ("live", "cfn", "tf")
-
 
 @dataclass(frozen=True)
 class Location:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sesguard.cfnlint_ids import rule_id
 from sesguard.policies import Policy
+from sesguard.sources import SOURCES
 
 HEADER = """# Policy catalog
 
@@ -71,7 +72,7 @@ def render_catalog(policies: Sequence[Policy]) -> str:
                     for c in p.compliance
                 ),
             ]
-        if "cfn" in p.sources:
+        if any(SOURCES[s].cfn_lint for s in p.sources):
             lines += ["", f"cfn-lint rule: `{rule_id(p.id, p.severity)}`"]
     return "\n".join(lines) + "\n"
 

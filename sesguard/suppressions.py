@@ -30,6 +30,7 @@ from typing import Any, Final
 from sesguard.config import Waiver
 from sesguard.engine import Finding
 from sesguard.model import TEMPLATE_SET
+from sesguard.sources import SOURCES
 
 POLICY_ID: Final = re.compile(r"^SES-[A-Z]+-\d{3}$")
 _TF_SKIP: Final = re.compile(r"(?:#|//)\s*sesguard:skip=(?P<id>[A-Za-z0-9-]+)(?::(?P<reason>.*))?$")
@@ -127,10 +128,8 @@ def in_files(files: Iterable[tuple[str, str]]) -> list[Suppression]:
                 continue
         except OSError:
             continue
-        if source == "tf" and path.suffix == ".tf":
-            found += terraform(path, shown)
-        elif source == "cfn":
-            found += cloudformation(path, shown)
+        if source in SOURCES:
+            found += SOURCES[source].read_suppressions(path, shown)
     return found
 
 

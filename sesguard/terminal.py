@@ -14,6 +14,7 @@ from typing import Final
 
 from sesguard.engine import Finding
 from sesguard.findings.format import where
+from sesguard.sources import source_of
 
 VALUE_LIMIT: Final = 160
 """Longest value (message, resource name, file, ARN) shown on a row's line, in characters."""
@@ -56,15 +57,9 @@ def row_line(finding: Finding) -> str:
 
 def _fix(finding: Finding) -> list[str]:
     remedy = finding.remediation
-    source = finding.resource.source
     lines = [f"fix: {safe(remedy.get('summary', ''), DETAIL_LIMIT)}"]
-    if source == "cfn":
-        lines.append(f"  CloudFormation: {safe(remedy.get('cloudformation', ''), DETAIL_LIMIT)}")
-    elif source == "tf":
-        lines.append(f"  Terraform: {safe(remedy.get('terraform', ''), DETAIL_LIMIT)}")
-    else:
-        lines.append(f"  console: {safe(remedy.get('console', ''), DETAIL_LIMIT)}")
-        lines.append(f"  AWS CLI: {safe(remedy.get('cli', ''), DETAIL_LIMIT)}")
+    for key, label in source_of(finding.resource.source).remedies:
+        lines.append(f"  {label}: {safe(remedy.get(key, ''), DETAIL_LIMIT)}")
     return lines
 
 

@@ -92,8 +92,9 @@ def test_catalog_has_every_public_id() -> None:
 def test_schema_names_the_model_resource_types_and_sources() -> None:
     import json
 
-    from sesguard.model import RESOURCE_TYPES, SOURCES
+    from sesguard.model import RESOURCE_TYPES
+    from sesguard.sources import SOURCES
 
     schema = json.loads((REPO / "policies" / "schema.json").read_text())
     assert tuple(schema["properties"]["resource"]["enum"]) == RESOURCE_TYPES
-    assert tuple(schema["properties"]["sources"]["items"]["enum"]) == SOURCES
+    assert tuple(schema["properties"]["sources"]["items"]["enum"]) == tuple(SOURCES)
