@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from sesguard.policies import SEVERITIES
+from sesguard.severity import SEVERITIES
 from sesguard.sources.input_files import DEFAULT_MAX_TEMPLATE_BYTES
 
 DEFAULT_TIMEOUT: Final = 60.0  # seconds: connect, each answer, and one call with its retries

@@ -3,16 +3,18 @@
 ``collect(request)`` reads what a run checks into one :class:`~sesguard.model.Inventory`;
 ``evaluate(inventory, policies, settings, today)`` derives the properties that span resources (on
 copies: the inventory given is never changed), pairs every policy with every resource in scope, and
-applies the settings, the inline suppressions and the baseline. ``derive(inventory)`` alone gives the
-derived copy (for callers that need the properties, not the rows).
+applies the settings, the inline suppressions and the baseline; ``document(evaluation, setup, ran)`` is
+the findings document of the rows that ran. ``derive(inventory)`` alone gives the derived copy (for
+callers that need the properties, not the rows).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sesguard.config import Settings, Waiver
 from sesguard.derive import derive
@@ -22,7 +24,10 @@ from sesguard.policies import Policy
 from sesguard.sources.input_files import DEFAULT_MAX_TEMPLATE_BYTES
 from sesguard.verdicts import WaiverState
 
-__all__ = ["Evaluation", "Request", "collect", "derive", "evaluate"]
+if TYPE_CHECKING:
+    from sesguard.run_setup import Setup
+
+__all__ = ["Evaluation", "Request", "collect", "derive", "document", "evaluate"]
 
 
 @dataclass(frozen=True)
@@ -87,3 +92,37 @@ def evaluate(
     inline = suppressions.as_waivers(suppressions.in_files(files), verdicts)
     findings, states = apply_settings(verdicts, settings, today or date.today(), [*inline, *baseline])
     return Evaluation(derived, verdicts, findings, states)
+
+
+def document(evaluation: Evaluation, setup: Setup, ran: Collection[str] = ()) -> dict[str, Any]:
+    """The findings document (findings.json) of the rows that ran (``ran``: their ids; empty: every row)
+    of a run set up by ``setup``."""
+    from sesguard.findings.build import build_document
+    from sesguard.policies import policy_set_digest
+    from sesguard.run_setup import now
+
+    everything = evaluation.findings
+    findings = [f for f in everything if f.id in ran] if ran else everything
+    return build_document(
+        findings,
+        evaluation.waiver_states,
+        evaluation.inventory,
+        run={
+            "started_at": setup.started_at,
+            "finished_at": now(),
+            "sources": setup.sources,
+            "inputs": setup.inputs,
+            "policy_set_digest": policy_set_digest(setup.policy_dir),
+            "policy_count": len(setup.policies),
+            "fail_on": setup.settings.fail_on,
+            "config_file": setup.settings.config_file,
+            "waiver_files": setup.settings.waiver_files,
+            "inventory_collected_at": evaluation.inventory.collected_at,
+            "api_calls": evaluation.inventory.meta.get("api_calls"),
+            "selected_rows": len(findings),
+            "total_rows": len(everything),
+            # -k, --lf, -x, a shard: not every row ran, so the run cannot speak for the others
+            "partial": len(findings) < len(everything),
+        },
+        policies=setup.policies,
+    )

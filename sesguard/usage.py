@@ -15,3 +15,7 @@ class UsageParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+
+
+class UsageError(Exception):
+    """A problem with how sesguard was called or with its input files: one line, exit code 4."""
