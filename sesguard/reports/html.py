@@ -69,7 +69,9 @@ def view(doc: Doc, entries: list[history.Entry]) -> dict[str, Any]:
         "policies": _policies(doc, rows),
         "waivers": doc.get("waivers") or [],
         "rates": doc.get("rates") or [],
-        "causes": doc.get("causes") or [],
+        # the live causes (an account or region that could not be read); a template input problem
+        # is in its rows' messages and in the Markdown report's "Could not be read"
+        "causes": [c for c in doc.get("causes") or [] if "set" not in c],
         "history": [{k: e.get(k) for k in trend_keys} for e in history.series(entries, doc)],
         "changes": history.changes(entries, doc),
         "review": [f"{review.DIRNAME}/{c.filename}" for c in review.cases(doc)],

@@ -124,22 +124,34 @@ def _remediation(remediation: Mapping[str, Any]) -> list[str]:
 
 
 def _causes(doc: Doc) -> tuple[list[str], set[str]]:
-    """The accounts and regions that could not be read, once each, and the rows they left unevaluated."""
+    """The accounts and regions, and the template inputs, that could not be read, once each, and the
+    rows they left unevaluated."""
     causes = [c for c in doc.get("causes") or [] if isinstance(c, Mapping)]
     if not causes:
         return [], set()
-    lines = [
-        "### Could not be read",
-        "",
-        "| account | where | AWS code | rows not evaluated | what failed and the fix |",
-        "|---|---|---|---|---|",
-    ]
-    for c in causes:
-        lines.append(
-            f"| {code(c.get('account'))} | {cell(', '.join(map(str, c.get('places') or [])))} | "
-            f"{code(c.get('code'))} | {len(c.get('rows') or [])} | {cell(c.get('text'))} |"
-        )
-    return [*lines, ""], {str(r) for c in causes for r in c.get("rows") or []}
+    lines = ["### Could not be read", ""]
+    live = [c for c in causes if "set" not in c]
+    if live:
+        lines += [
+            "| account | where | AWS code | rows not evaluated | what failed and the fix |",
+            "|---|---|---|---|---|",
+        ]
+        for c in live:
+            lines.append(
+                f"| {code(c.get('account'))} | {cell(', '.join(map(str, c.get('places') or [])))} | "
+                f"{code(c.get('code'))} | {len(c.get('rows') or [])} | {cell(c.get('text'))} |"
+            )
+        lines.append("")
+    inputs = [c for c in causes if "set" in c]
+    if inputs:
+        lines += ["| set | where | rows not evaluated | input problem |", "|---|---|---|---|"]
+        for c in inputs:
+            lines.append(
+                f"| {code(c.get('set'))} | {cell(', '.join(map(str, c.get('places') or [])))} | "
+                f"{len(c.get('rows') or [])} | {cell(c.get('text'))} |"
+            )
+        lines.append("")
+    return lines, {str(r) for c in causes for r in c.get("rows") or []}
 
 
 def _failing(
