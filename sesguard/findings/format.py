@@ -1,5 +1,5 @@
-"""The vocabulary of ``findings.json`` (docs/findings-format.md): no imports beyond typing, so any
-reader or report can use it without loading the engine."""
+"""The vocabulary of ``findings.json`` (docs/findings-format.md), importing only the severity names,
+so that any reader or report can use it without loading the engine."""
 
 from __future__ import annotations
 
