@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+from sesguard.findings.writers import DEFAULT_REPORT_FORMATS, REPORT_FORMATS
 from sesguard.severity import SEVERITIES
 from sesguard.sources.input_files import DEFAULT_MAX_TEMPLATE_BYTES
 
@@ -211,7 +212,7 @@ OPTIONS: Final[tuple[Option, ...]] = (
     ),
     Option(
         "--report-format",
-        "Report formats: json, sarif, junit, markdown, html, review, asff, ocsf, or all (default: json,html; "
+        f"Report formats: {', '.join(REPORT_FORMATS)}, or all (default: {','.join(DEFAULT_REPORT_FORMATS)}; "
         "sesguard report: html); findings.json is always written.",
         "FMT,FMT",
         commands=(*RUN, "report"),
