@@ -1,9 +1,11 @@
-"""Importing is cheap: heavy optional dependencies load when used, not when a module is imported."""
+"""Imports: heavy optional dependencies load when used, not at import; the sesguard import graph has no cycle."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,3 +24,114 @@ def test_the_local_endpoint_loads_moto_only_when_it_starts(module: str) -> None:
 
 def test_the_check_really_sees_moto() -> None:  # the control: the check can fail
     assert _loaded_after("sesguard.local.moto_bridge", "moto") == ["moto"]
+
+
+# --- the import graph ------------------------------------------------------------------------------
+# Every import of a sesguard module by another counts: at module level, under ``if TYPE_CHECKING:``
+# and inside functions alike. A deferred or type-only import still makes the two modules depend on
+# each other (the cycles this replaced were all hidden that way). ``from package import name``
+# counts as an import of ``package.name`` when that is a module, else of ``package``; importing
+# ``a.b`` runs ``a/__init__.py`` too, but that implicit edge is not counted (a package may re-export
+# its modules' names).
+
+SESGUARD = Path(__file__).resolve().parent.parent / "sesguard"
+
+
+def module_files(package: Path) -> dict[str, Path]:
+    """Every module of ``package`` by dotted name (a package by its own name)."""
+    found = {}
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def _source(name: str, path: Path, node: ast.ImportFrom) -> str:
+    """The absolute name of the module ``from ... import`` reads, in module ``name`` (file ``path``)."""
+    if not node.level:
+        return node.module or ""
+    base = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join([*base, node.module] if node.module else base)
+
+
+def import_edges(package: Path) -> dict[str, dict[str, int]]:
+    """module -> {module of the same package it imports: line of the first such import}."""
+    modules = module_files(package)
+    edges: dict[str, dict[str, int]] = {name: {} for name in modules}
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                dotted = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                source = _source(name, path, node)
+                dotted = [f"{source}.{a.name}" if f"{source}.{a.name}" in modules else source for a in node.names]
+            else:
+                continue
+            for target in dotted:
+                while target and target not in modules:  # a name inside a module: that module
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    edges[name].setdefault(target, node.lineno)
+    return edges
+
+
+def cycles(edges: dict[str, dict[str, int]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in edges[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def describe(component: list[str], edges: dict[str, dict[str, int]]) -> str:
+    members = set(component)
+    return "; ".join(
+        f"{a} imports {b} (line {line})" for a in component for b, line in sorted(edges[a].items()) if b in members
+    )
+
+
+def test_the_sesguard_import_graph_is_acyclic() -> None:
+    edges = import_edges(SESGUARD)
+    assert len(edges) > 100 and edges["sesguard.local.endpoint"]  # the graph was really read
+    found = cycles(edges)
+    assert not found, "import cycles:\n" + "\n".join(describe(c, edges) for c in found)
+
+
+def test_cycles_are_found_however_the_import_is_written(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "a.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .b import B\n")
+    (package / "b.py").write_text("def f():\n    from pkg import a\n")
+    (package / "sub" / "c.py").write_text("from ..d import x\n")
+    (package / "d.py").write_text("import pkg.sub.c\nx = 1\n")
+    (package / "e.py").write_text("from pkg.a import *\n")
+    edges = import_edges(package)
+    assert cycles(edges) == [["pkg.a", "pkg.b"], ["pkg.d", "pkg.sub.c"]]
+    assert "pkg.a imports pkg.b (line 3)" in describe(["pkg.a", "pkg.b"], edges)
