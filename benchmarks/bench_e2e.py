@@ -170,7 +170,9 @@ def replicate(snapshot: dict[str, Any], copies: int) -> dict[str, Any]:
             e["set_name"] = rename(e["set_name"])
             e["location"] = {k: rename(v) for k, v in e["location"].items()}
             out["errors"].append(e)
-        out["sets"].update({rename(k): v for k, v in snapshot["sets"].items()})
+        out["sets"].update(
+            {rename(k): {f: rename(x) for f, x in v.items()} for k, v in snapshot["sets"].items()}
+        )
     return out
 
 

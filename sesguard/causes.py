@@ -22,7 +22,7 @@ from typing import Any, Final
 from sesguard.aws_fixes import fix_for
 from sesguard.engine import SET_LEVEL_TYPES, Finding
 from sesguard.findings.format import where
-from sesguard.model import Inventory, SourceError
+from sesguard.model import Inventory, SetRef, SourceError
 from sesguard.terminal import safe
 
 MIN_ROWS: Final = 2
@@ -32,7 +32,6 @@ TEXT_LIMIT: Final = 400
 
 # How the live reader names a property it could not read: ``Unknown("GetAccount: ThrottlingException")``,
 # shown in a row's message as ``... is unknown (GetAccount: ThrottlingException)``.
-SOURCE: Final = "live"
 _UNKNOWN_CALL: Final = re.compile(r"\(([A-Z][A-Za-z0-9]+): ([A-Z][A-Za-z0-9.]+)\)")
 
 
@@ -63,9 +62,9 @@ class Cause:
         }
 
 
-def place_of(set_name: str) -> str:
-    """The part of a live set an error is in: its region, ``IAM`` (account-wide) or ``all regions``."""
-    region = set_name.partition("/")[2]
+def place_of(set_ref: SetRef) -> str:
+    """The part of an account set an error is in: its region, ``IAM`` (account-wide) or ``all regions``."""
+    region = set_ref.region
     if region == "*":
         return "all regions"
     return region or "IAM"
@@ -120,7 +119,7 @@ def _is_input_problem_row(finding: Finding) -> bool:
     """A template set's row for a policy its input problems left unevaluated (the engine's row keyed
     by the set, ``SET (input problems)`` for a set-level policy, whose own row keeps the set's name)."""
     resource = finding.resource
-    if finding.status != "error" or resource.source == SOURCE or resource.id != resource.set_name:
+    if finding.status != "error" or resource.set_ref.in_account or resource.id != resource.set_name:
         return False
     if resource.type in SET_LEVEL_TYPES:
         return finding.key == f"{resource.set_name} (input problems)"
@@ -132,7 +131,7 @@ def _input_causes(findings: Iterable[Finding], inventory: Inventory) -> list[Cau
     many policies needed the set)."""
     errors_by_set: dict[str, list[SourceError]] = defaultdict(list)
     for error in inventory.errors:
-        if error.source != SOURCE:
+        if not error.set_ref.in_account:
             errors_by_set[error.set_name].append(error)
     causes: dict[tuple[str, str], Cause] = {}  # by set and problem: a problem said twice is one
     for finding in findings:
@@ -165,16 +164,16 @@ def _live_causes(findings: Iterable[Finding], inventory: Inventory) -> list[Caus
     """
     errors_by_set: dict[str, list[SourceError]] = defaultdict(list)
     for error in inventory.errors:
-        if error.source == SOURCE:
+        if error.set_ref.in_account:
             errors_by_set[error.set_name].append(error)
     failure_texts: dict[tuple[str, str, str], str] | None = None
     causes: dict[tuple[str, str], Cause] = {}
     for finding in findings:
         resource = finding.resource
-        if finding.status != "error" or resource.source != SOURCE:
+        if finding.status != "error" or not resource.set_ref.in_account:
             continue
         set_name = resource.set_name
-        account = resource.location.account or set_name.partition("/")[0]
+        account = resource.location.account or str(resource.set_ref.account)
         blocking = _blocking(errors_by_set.get(set_name, ()), finding)
         if blocking is not None and blocking.code:
             code, text = blocking.code, _error_text(blocking)
@@ -188,7 +187,7 @@ def _live_causes(findings: Iterable[Finding], inventory: Inventory) -> list[Caus
             aws_message = failure_texts.get((set_name, operation, code), "")
             text = _with_fix(f"{operation} failed: {code}" + (f": {aws_message}" if aws_message else ""), code)
         cause = causes.setdefault((account, code), Cause(code, _cut(text), account=account))
-        place = place_of(set_name)
+        place = place_of(resource.set_ref)
         if place not in cause.places:
             cause.places.append(place)
         if finding.policy_id not in cause.policies:

@@ -85,7 +85,7 @@ def _fill(inventory: Inventory, now: datetime | None) -> None:
     for resource in inventory.resources:
         if resource.type == CONFIGURATION_SET:
             _branchwise(resource, _derive_configuration_set)
-        elif resource.type == ACCOUNT and resource.source == "live":
+        elif resource.type == ACCOUNT and resource.set_ref.in_account:
             # Snapshots saved before the reader told quiet regions apart: every region counted.
             resource.props.setdefault("quiet_region", False)
     for members in by_set.values():

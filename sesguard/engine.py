@@ -13,8 +13,8 @@ from sesguard.model import (
     IAM_PRINCIPAL,
     TEMPLATE_SET,
     Inventory,
-    Location,
     Resource,
+    SetRef,
     SourceError,
 )
 from sesguard.policies import Policy
@@ -60,7 +60,7 @@ class Finding:
     def former_ids(self) -> tuple[str, ...]:
         """Ids a template row had before rows were named ``scope:id`` (``POLICY::LogicalId``, and
         ``POLICY::FILE:LogicalId`` as a clash qualified it), so waivers written so are still found."""
-        if self.resource.source == "live":
+        if self.resource.set_ref.in_account:
             return ()
         if self.resource.type in SET_LEVEL_TYPES:  # named by the path as given (maybe absolute)
             former = self.resource.location.file
@@ -75,7 +75,7 @@ def resource_key(resource: Resource) -> str:
     """The name a row uses for its resource (before de-duplication): a function of the resource
     alone, so adding other templates or accounts to a run never renames it."""
     loc = resource.location
-    if resource.source != "live":
+    if not resource.set_ref.in_account:
         if resource.scope and resource.scope != ".":
             return f"{resource.scope}:{resource.id}"
         return resource.id
@@ -178,20 +178,9 @@ def scope_doubt(policy: Policy, resource: Resource, params: Mapping[str, Any]) -
     return _explain(outcome) or "the scope is unknown"
 
 
-def set_covers(set_name: str, source: str, resource_type: str) -> bool:
-    """Whether a set is where resources of this type live (live IAM is per account, the rest per region)."""
-    if source != "live":
-        return True
-    regional = "/" in set_name
-    return regional != (resource_type == IAM_PRINCIPAL)
-
-
-def _set_resource(policy: Policy, set_name: str, source: str, errors: Sequence[SourceError]) -> Resource:
-    location = errors[0].location if errors else Location(file=set_name if source != "live" else None)
-    if source == "live" and not errors:
-        account, _, region = set_name.partition("/")
-        location = Location(account=account, region=region or None)
-    return Resource(type=policy.resource, id=set_name, source=source, location=location, set_name=set_name)
+def _set_resource(policy: Policy, set_ref: SetRef, errors: Sequence[SourceError]) -> Resource:
+    location = errors[0].location if errors else set_ref.location()
+    return Resource(type=policy.resource, id=set_ref.name, location=location, set_ref=set_ref)
 
 
 def build_findings(
@@ -205,12 +194,13 @@ def build_findings(
     for error in inventory.errors:
         errors_by_set[error.set_name].append(error)
     findings: list[Finding] = []
-    for set_name, source in sorted(inventory.sets.items()):
+    for set_name, set_ref in sorted(inventory.sets.items()):
+        source = set_ref.source
         for policy in policies:
             policy_params = params.get(policy.id, policy.defaults())
-            if not set_covers(set_name, source, policy.resource):
+            if not set_ref.covers(policy.resource):
                 continue
-            placeholder = _set_resource(policy, set_name, source, errors_by_set.get(set_name, []))
+            placeholder = _set_resource(policy, set_ref, errors_by_set.get(set_name, []))
             row = Finding(
                 policy_id=policy.id,
                 title=policy.title,

@@ -1,4 +1,9 @@
-"""Saving and loading an inventory snapshot (versioned JSON), so a scan can be evaluated offline."""
+"""Saving and loading an inventory snapshot (versioned JSON), so a scan can be evaluated offline.
+
+Version 2 writes each set as ``name: {source, account, region}`` (a :class:`SetRef`); version 1
+wrote ``name: source`` and is still read (its live sets were named ``<account>/<region>`` or
+``<account>``, the only place that naming is read back).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from sesguard.atomic import write_json_atomic
-from sesguard.model import Inventory, Location, Resource, SourceError, Unknown
+from sesguard.model import Inventory, Location, Resource, SetRef, SourceError, Unknown
 
 SNAPSHOT_FORMAT: Final = "sesguard-inventory"
-SNAPSHOT_VERSION: Final = 1
+SNAPSHOT_VERSION: Final = 2
+READABLE_VERSIONS: Final = (1, 2)
 
 
 class SnapshotError(ValueError):
@@ -45,7 +51,10 @@ def inventory_to_dict(inventory: Inventory) -> dict[str, Any]:
         "format_version": SNAPSHOT_VERSION,
         "collected_at": inventory.collected_at,
         "meta": _encode(inventory.meta),
-        "sets": inventory.sets,
+        "sets": {
+            name: {"source": ref.source, "account": ref.account, "region": ref.region}
+            for name, ref in inventory.sets.items()
+        },
         "resources": [
             {
                 "type": r.type,
@@ -84,22 +93,36 @@ def _upgrade_props(resource_type: str, props: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
+def _set_ref(name: str, value: Any) -> SetRef:
+    """A set as written: ``{source, account, region}`` (version 2) or its source alone (version 1)."""
+    if isinstance(value, str):  # version 1: a live set's name was its account and region
+        if value != "live":
+            return SetRef(value, name)
+        account, _, region = name.partition("/")
+        return SetRef(value, name, account, region or None)
+    return SetRef(str(value["source"]), name, value.get("account"), value.get("region"))
+
+
 def inventory_from_dict(data: dict[str, Any], origin: str = "<snapshot>") -> Inventory:
     """Rebuild an inventory from :func:`inventory_to_dict` output; raises SnapshotError when malformed."""
     if data.get("format") != SNAPSHOT_FORMAT:
         raise SnapshotError(f"{origin}: not a sesguard inventory snapshot (format is {data.get('format')!r})")
-    if data.get("format_version") != SNAPSHOT_VERSION:
+    if data.get("format_version") not in READABLE_VERSIONS:
         raise SnapshotError(
             f"{origin}: snapshot format_version {data.get('format_version')!r} is not supported "
-            f"(this sesguard reads version {SNAPSHOT_VERSION})"
+            f"(this sesguard reads versions {', '.join(map(str, READABLE_VERSIONS))})"
         )
     try:
+        sets = {name: _set_ref(name, value) for name, value in dict(data.get("sets", {})).items()}
+
+        def set_of(item: dict[str, Any]) -> SetRef:
+            return sets.get(item["set_name"]) or SetRef(item["source"], item["set_name"])
+
         resources = [
             Resource(
                 type=r["type"],
                 id=r["id"],
-                source=r["source"],
-                set_name=r["set_name"],
+                set_ref=set_of(r),
                 native_type=r.get("native_type"),
                 location=Location(**r["location"]),
                 props=_upgrade_props(r["type"], _decode(r["props"])),
@@ -110,20 +133,19 @@ def inventory_from_dict(data: dict[str, Any], origin: str = "<snapshot>") -> Inv
         errors = [
             SourceError(
                 message=e["message"],
-                set_name=e["set_name"],
-                source=e["source"],
+                set_ref=set_of(e),
                 location=Location(**e["location"]),
                 affects=tuple(e["affects"]),
                 code=e.get("code"),
             )
             for e in data["errors"]
         ]
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise SnapshotError(f"{origin}: malformed snapshot: {exc!r}") from exc
     return Inventory(
         resources=resources,
         errors=errors,
-        sets=dict(data.get("sets", {})),
+        sets=sets,
         collected_at=data.get("collected_at"),
         meta=_decode(data.get("meta", {})),
     )

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from sesguard.engine import evaluate_pair, in_scope
-from sesguard.model import Location, Resource
+from sesguard.model import Location, Resource, SetRef
 from sesguard.policies import Policy, load_policies
 from sesguard.snapshot import _decode
 
@@ -21,9 +21,8 @@ def _outcome(policy: Policy, example: Mapping[str, Any]) -> tuple[str, str, str]
     resource = Resource(
         type=policy.resource,
         id="example",
-        source=source,
         location=Location(file="example.yaml", line=1),
-        set_name="example",
+        set_ref=SetRef(source, "example"),
         props=_decode(example["props"]),
     )
     params = {**policy.defaults(), **example.get("params", {})}

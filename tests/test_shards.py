@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from sesguard.model import Inventory, Location, Resource
+from sesguard.model import Inventory, Location, Resource, SetRef
 from sesguard.shards import Shard, ShardError, check_mergeable, merge_snapshots, read_snapshots
-from sesguard.snapshot import SnapshotError, inventory_to_dict, write_snapshot
+from sesguard.snapshot import SnapshotError, inventory_from_dict, inventory_to_dict, write_snapshot
 
 ACCOUNTS = [f"{n:012d}" for n in range(1, 201)]
 
@@ -23,7 +23,7 @@ def part(accounts: list[str], shard: dict[str, Any] | None = None, digest: str =
     if shard is not None:
         meta["shard"] = shard
     resources = [
-        Resource(type="account", id=f"{a}/us-east-1", source="live", set_name=f"{a}/us-east-1",
+        Resource(type="account", id=f"{a}/us-east-1", set_ref=SetRef("live", f"{a}/us-east-1", a, "us-east-1"),
                  location=Location(account=a, region="us-east-1"), props={"sending_enabled": True})
         for a in accounts
     ]  # fmt: skip
@@ -105,8 +105,39 @@ def test_a_snapshot_of_another_format_version_is_refused(tmp_path: Path) -> None
     write_snapshot(part(ACCOUNTS[:2]), good)
     newer = tmp_path / "newer.json"
     data = inventory_to_dict(part(ACCOUNTS[2:4]))
-    data["format_version"] = 2
+    data["format_version"] = 3
     newer.write_text(__import__("json").dumps(data))
-    with pytest.raises(SnapshotError, match="format_version 2 is not supported"):
+    with pytest.raises(SnapshotError, match="format_version 3 is not supported"):
         read_snapshots([good, newer])
     assert len(read_snapshots([good]).resources) == 2
+
+
+def test_a_version_1_snapshot_is_still_read_with_its_sets_account_and_region() -> None:
+    """Version 1 wrote a set as ``name: source``; its live sets were named ``<account>/<region>``."""
+    old = {
+        "format": "sesguard-inventory",
+        "format_version": 1,
+        "collected_at": "2026-12-01T00:00:00Z",
+        "meta": {},
+        "sets": {"111111111111": "live", "111111111111/eu-west-1": "live", "infra": "tf"},
+        "resources": [
+            {"type": "account", "id": "eu-west-1", "source": "live", "set_name": "111111111111/eu-west-1",
+             "native_type": None, "location": {"file": None, "line": None, "account": "111111111111",
+                                               "region": "eu-west-1", "arn": None}, "props": {}},
+        ],
+        "errors": [
+            {"message": "denied", "set_name": "111111111111", "source": "live",
+             "location": {"file": None, "line": None, "account": "111111111111", "region": None, "arn": None},
+             "affects": ["iam_principal"], "code": "AccessDenied"},
+        ],
+    }  # fmt: skip
+    inventory = inventory_from_dict(old)
+    assert inventory.sets == {
+        "111111111111": SetRef("live", "111111111111", "111111111111", None),
+        "111111111111/eu-west-1": SetRef("live", "111111111111/eu-west-1", "111111111111", "eu-west-1"),
+        "infra": SetRef("tf", "infra"),
+    }
+    assert inventory.resources[0].set_ref == inventory.sets["111111111111/eu-west-1"]
+    assert inventory.errors[0].set_ref.covers("iam_principal") and not inventory.errors[0].set_ref.covers("account")
+    again = inventory_from_dict(inventory_to_dict(inventory))
+    assert again.sets == inventory.sets and again.resources[0].set_ref == inventory.resources[0].set_ref

@@ -70,7 +70,7 @@ def finding_row(finding: Finding) -> FindingRow:
 def _rates(inventory: Inventory) -> list[dict[str, Any]]:
     rows = []
     for resource in inventory.resources:
-        if resource.type != ACCOUNT or resource.source != "live":
+        if resource.type != ACCOUNT or not resource.set_ref.in_account:
             continue
         props = resource.props
         rows.append(

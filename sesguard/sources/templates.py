@@ -9,7 +9,7 @@ depends on the other paths of the run, and neither contains an absolute path.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Final
 
@@ -42,13 +42,13 @@ def _read_terraform(path: Path, set_name: str, max_bytes: int | None) -> Invento
 def _rename_set(inventory: Inventory, old: str, new: str) -> None:
     for resource in inventory.resources:
         if resource.set_name == old:
-            resource.set_name = new
+            resource.set_ref = resource.set_ref.renamed(new)
             if resource.id == old:
                 resource.id = new
     for error in inventory.errors:
         if error.set_name == old:
-            error.set_name = new
-    inventory.sets = {(new if k == old else k): v for k, v in inventory.sets.items()}
+            error.set_ref = error.set_ref.renamed(new)
+    inventory.sets = {ref.name: ref for ref in (v.renamed(new) if k == old else v for k, v in inventory.sets.items())}
 
 
 def set_label(path: Path, cwd: Path | None = None) -> str:
@@ -89,7 +89,7 @@ def _name_portably(inventory: Inventory, root: Path, label: str) -> None:
             resource.scope = portable_scope(place, root, label)
 
 
-def _unique(label: str, taken: dict[str, str]) -> str:
+def _unique(label: str, taken: Mapping[str, object]) -> str:
     name, n = label, 1
     while name in taken:
         n += 1

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from sesguard.local import LocalEndpoint
-from sesguard.model import Inventory, Unknown
+from sesguard.model import Inventory, SetRef, Unknown
 from sesguard.secrets import mask
 from sesguard.snapshot import inventory_from_dict, inventory_to_dict
 
@@ -26,7 +26,11 @@ def test_sets_and_resources(endpoint: LocalEndpoint, scan: Scan) -> None:
     inventory, _ = _full(endpoint, scan)
     assert inventory.errors == []
     assert inventory.meta["live"]["read_failures"] == []
-    assert inventory.sets == {IAM_SET: "live", HOME_SET: "live", OTHER_SET: "live"}
+    assert inventory.sets == {
+        IAM_SET: SetRef("live", IAM_SET, ACCOUNT, None),
+        HOME_SET: SetRef("live", HOME_SET, ACCOUNT, HOME),
+        OTHER_SET: SetRef("live", OTHER_SET, ACCOUNT, OTHER),
+    }
     assert inventory.collected_at and inventory.collected_at.endswith("+00:00")
     assert sorted(by_key(inventory)) == sorted(
         [

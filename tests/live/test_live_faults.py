@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from sesguard.local import LocalEndpoint
-from sesguard.model import Unknown, is_unknown
+from sesguard.model import SetRef, Unknown, is_unknown
 from sesguard.sources.live import collect_live
 from sesguard.sources.live.errors import REGIONAL_TYPES
 from sesguard.sources.live.pacing import Pacer
@@ -172,7 +172,7 @@ def test_caller_identity_failure_fails_closed(endpoint: LocalEndpoint, scan: Sca
     # Both the regional and the account-wide (IAM) policies get error rows.
     assert _errors(inventory) == [("caller", ("*",), "AccessDenied"), ("caller/*", ("*",), "AccessDenied")]
     assert inventory.resources == []
-    assert inventory.sets == {"caller": "live", "caller/*": "live"}
+    assert inventory.sets == {"caller": SetRef("live", "caller", "caller"), "caller/*": SetRef("live", "caller/*", "caller", "*")}
 
 
 def test_listing_failure_on_a_later_page_keeps_no_identity() -> None:

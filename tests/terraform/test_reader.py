@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sesguard.model import ACCOUNT, TEMPLATE_SET
+from sesguard.model import ACCOUNT, TEMPLATE_SET, SetRef
 from sesguard.sources.terraform import read_terraform
 
 from .conftest import FIXTURES, by_id, of_type
@@ -30,7 +30,7 @@ def test_locations_are_file_as_given_and_block_line(tmp_path: Path) -> None:
     assert identity.source == "tf"
     assert identity.set_name == "infra"
     assert by_id(inv, "aws_iam_user.u").location.line == 1
-    assert inv.sets == {"infra": "tf"}
+    assert inv.sets == {"infra": SetRef("tf", "infra")}
     assert inv.errors == []
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError, Unknown
+from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SetRef, SourceError, Unknown
 from sesguard.secrets import unless_unread
 from sesguard.sources.cfn.branches import concatenated, normalize_branchwise, set_records
 from sesguard.sources.cfn.exposure import literal_credentials, secret_exposures
@@ -36,9 +36,8 @@ def set_resources(
             Resource(
                 type=ACCOUNT,
                 id=set_name,
-                source=SOURCE,
                 location=location,
-                set_name=set_name,
+                set_ref=SetRef(SOURCE, set_name),
                 native_type="template set",
                 props={
                     "suppressed_reasons": None,
@@ -53,9 +52,8 @@ def set_resources(
             Resource(
                 type=TEMPLATE_SET,
                 id=set_name,
-                source=SOURCE,
                 location=location,
-                set_name=set_name,
+                set_ref=SetRef(SOURCE, set_name),
                 native_type="template set",
                 props={
                     "secret_exposures": exposures,
@@ -70,7 +68,7 @@ def set_resources(
 def read_template(template: Mapping[str, Any], file: str, set_name: str) -> Inventory:
     """One already-decoded template as its own set (used by the cfn-lint rules)."""
     facts = normalize_branchwise(template, file, set_name)
-    inventory = Inventory(resources=list(facts.resources), sets={set_name: SOURCE})
+    inventory = Inventory(resources=list(facts.resources), sets={set_name: SetRef(SOURCE, set_name)})
     inventory.resources.extend(
         set_resources(
             set_name,
@@ -94,7 +92,7 @@ def read_cloudformation(
     SourceError naming it; the others are read.
     """
     explicit = path.is_file() if explicit is None else explicit
-    inventory = Inventory(sets={set_name: SOURCE})
+    inventory = Inventory(sets={set_name: SetRef(SOURCE, set_name)})
     totals = TemplateFacts()
     exposures: list[dict[str, object]] = []
     credentials: list[dict[str, object]] = []
@@ -103,14 +101,14 @@ def read_cloudformation(
     unnamed: dict[tuple[str, str], Unknown] = {}  # (file, id) of principals whose name is unresolved
     if not path.exists():
         inventory.errors.append(
-            SourceError(f"{path}: no such file or directory", set_name, SOURCE, Location(file=str(path)))
+            SourceError(f"{path}: no such file or directory", SetRef(SOURCE, set_name), Location(file=str(path)))
         )
         return inventory
     readable: list[tuple[Path, str, Mapping[str, Any]]] = []
     found = template_files(path, max_bytes)
     for file, problem in found.problems:
         inventory.errors.append(
-            SourceError(f"{file}: {problem}", set_name, SOURCE, Location(file=str(file)), code="not-read")
+            SourceError(f"{file}: {problem}", SetRef(SOURCE, set_name), Location(file=str(file)), code="not-read")
         )
     for file in found.files:
         shown = str(file)
@@ -121,8 +119,7 @@ def read_cloudformation(
             inventory.errors.append(
                 SourceError(
                     f"{where}: template cannot be parsed: {decoded.problem}",
-                    set_name,
-                    SOURCE,
+                    SetRef(SOURCE, set_name),
                     Location(file=shown, line=decoded.line),
                 )
             )
@@ -132,8 +129,7 @@ def read_cloudformation(
                 inventory.errors.append(
                     SourceError(
                         f"{shown}: not a CloudFormation template (no Resources section)",
-                        set_name,
-                        SOURCE,
+                        SetRef(SOURCE, set_name),
                         Location(file=shown, line=1),
                     )
                 )
@@ -144,7 +140,7 @@ def read_cloudformation(
     except Exception as exc:  # never crash the run: children are then read on their own
         nested = {}
         inventory.errors.append(
-            SourceError(f"{path}: internal error following nested stacks: {exc!r}", set_name, SOURCE,
+            SourceError(f"{path}: internal error following nested stacks: {exc!r}", SetRef(SOURCE, set_name),
                         Location(file=str(path)))
         )
     try:
@@ -152,7 +148,7 @@ def read_cloudformation(
     except Exception as exc:  # never crash the run: each template then sees its own records only
         records = {}
         inventory.errors.append(
-            SourceError(f"{path}: internal error reading DNS records: {exc!r}", set_name, SOURCE,
+            SourceError(f"{path}: internal error reading DNS records: {exc!r}", SetRef(SOURCE, set_name),
                         Location(file=str(path)))
         )
     for file, shown, template in readable:
@@ -166,8 +162,7 @@ def read_cloudformation(
                 inventory.errors.append(
                     SourceError(
                         f"{shown}: internal error reading template: {exc!r}",
-                        set_name,
-                        SOURCE,
+                        SetRef(SOURCE, set_name),
                         Location(file=shown),
                     )
                 )
@@ -190,7 +185,7 @@ def read_cloudformation(
         attach_across_files(inventory.resources, links, unnamed)
     except Exception as exc:  # never crash the run; never let a principal look clean either
         inventory.errors.append(
-            SourceError(f"{path}: internal error linking IAM policies across files: {exc!r}", set_name, SOURCE,
+            SourceError(f"{path}: internal error linking IAM policies across files: {exc!r}", SetRef(SOURCE, set_name),
                         Location(file=str(path)))
         )
     unread = [error.message for error in inventory.errors]  # files not read, or not wholly

@@ -25,6 +25,7 @@ from sesguard.model import (
     RECEIPT_RULE,
     Location,
     Resource,
+    SetRef,
     Unknown,
     is_unknown,
 )
@@ -343,9 +344,8 @@ class TemplateNormalizer:
         return Resource(
             type=rtype,
             id=logical_id,
-            source=SOURCE,
             location=self.location(logical_id),
-            set_name=self.set_name,
+            set_ref=SetRef(SOURCE, self.set_name),
             props=props,
             native_type=native,
         )

@@ -30,7 +30,7 @@ from sesguard.sources.live.accounts import (
     scan_regions,
 )
 from sesguard.sources.live.dmarc import DmarcChecker, default_resolver
-from sesguard.sources.live.errors import AWS_ERRORS, REGIONAL_TYPES, SOURCE, Collected, error_code
+from sesguard.sources.live.errors import AWS_ERRORS, REGIONAL_TYPES, Collected, error_code
 from sesguard.sources.live.iam import read_iam
 from sesguard.sources.live.options import ALL_REGIONS, LiveOptions
 from sesguard.sources.live.paging import fan_out
@@ -179,7 +179,7 @@ class _Scan:
             plan.collected.fail_types(
                 NoRegionError(caller.partition),
                 operation="region discovery",
-                set_name=f"{account}/*",
+                set_ref=Scope(account, "*").set_ref,
                 location=Location(account=account),
                 affects=REGIONAL_TYPES,
             )
@@ -224,10 +224,9 @@ def _fail_everywhere(
     fix: str | None = None,
 ) -> None:
     """Errors blocking everything of an account: its region sets (``<account>/*`` when unknown) and IAM set."""
-    for set_name in [f"{account}/{r}" for r in regions or ["*"]] + [account]:
-        region = set_name.partition("/")[2] or None
-        location = Location(account=account, region=None if region == "*" else region)
-        out.fail_types(exc, operation=operation, set_name=set_name, location=location, affects=("*",), fix=fix)
+    for scope in [Scope(account, r) for r in regions or ["*"]] + [Scope(account, None)]:
+        location = Location(account=account, region=None if scope.region == "*" else scope.region)
+        out.fail_types(exc, operation=operation, set_ref=scope.set_ref, location=location, affects=("*",), fix=fix)
 
 
 def _guarded(
@@ -240,7 +239,7 @@ def _guarded(
         out = Collected()
         for scope in scopes:
             out.fail_types(
-                exc, operation=operation, set_name=scope.set_name, location=scope.location(), affects=affects
+                exc, operation=operation, set_ref=scope.set_ref, location=scope.location(), affects=affects
             )
         return out
 
@@ -309,11 +308,11 @@ def _inventory(
     errors = [e for e in result.errors if _owned(shard, e.location)]
     inventory.resources = sorted(resources, key=lambda r: (r.set_name, r.type, r.id))
     inventory.errors = sorted(errors, key=lambda e: (e.set_name, e.affects, e.message))
-    names = {s.set_name for p in plans for s in [*p.scopes, *([p.account_scope] if p.account_scope else [])]}
-    names.update(r.set_name for r in inventory.resources)
-    names.update(e.set_name for e in inventory.errors)
-    names.difference_update(result.notes.get("regions_without_ses", {}))  # a note, not rows
-    inventory.sets = dict.fromkeys(sorted(names), SOURCE)
+    refs = {s.set_ref for p in plans for s in [*p.scopes, *([p.account_scope] if p.account_scope else [])]}
+    refs.update(r.set_ref for r in inventory.resources)
+    refs.update(e.set_ref for e in inventory.errors)
+    quiet = result.notes.get("regions_without_ses", {})  # a note, not rows
+    inventory.sets = {ref.name: ref for ref in sorted(refs, key=lambda r: r.name) if ref.name not in quiet}
     inventory.meta["api_calls"] = scan.counter.calls()
     if shard is not None:
         inventory.meta["shard"] = shard.as_dict()

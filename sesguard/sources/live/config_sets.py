@@ -11,7 +11,7 @@ from concurrent.futures import Executor
 from typing import Any, Final
 
 from sesguard.model import CONFIGURATION_SET, EMAIL_IDENTITY, Resource
-from sesguard.sources.live.errors import AWS_ERRORS, SOURCE, Collected, attempt
+from sesguard.sources.live.errors import AWS_ERRORS, Collected, attempt
 from sesguard.sources.live.paging import pages
 from sesguard.sources.live.scope import Scope
 from sesguard.sources.live.session import Client
@@ -75,7 +75,7 @@ def read_configuration_sets(v2: Client, scope: Scope, pool: Executor, out: Colle
         out.fail_types(
             exc,
             operation="ListConfigurationSets",
-            set_name=scope.set_name,
+            set_ref=scope.set_ref,
             location=scope.location(),
             affects=(CONFIGURATION_SET, EMAIL_IDENTITY),
         )
@@ -113,9 +113,8 @@ def read_configuration_sets(v2: Client, scope: Scope, pool: Executor, out: Colle
             Resource(
                 type=CONFIGURATION_SET,
                 id=name,
-                source=SOURCE,
                 location=scope.location(scope.ses_arn(f"configuration-set/{name}")),
-                set_name=scope.set_name,
+                set_ref=scope.set_ref,
                 props=props,
                 native_type="AWS::SES::ConfigurationSet",
             )

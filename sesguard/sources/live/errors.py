@@ -23,6 +23,7 @@ from sesguard.model import (
     RECEIPT_RULE,
     Location,
     Resource,
+    SetRef,
     SourceError,
     Unknown,
 )
@@ -144,7 +145,7 @@ class Collected:
         exc: BaseException,
         *,
         operation: str,
-        set_name: str,
+        set_ref: SetRef,
         location: Location,
         affects: tuple[str, ...],
         fix: str | None = None,
@@ -155,15 +156,14 @@ class Collected:
         fix = fix or fix_for(code)
         self.errors.append(
             SourceError(
-                message=f"{operation} failed in {set_name}: {code}: {text}" + (f"; fix: {fix}" if fix else ""),
-                set_name=set_name,
-                source=SOURCE,
+                message=f"{operation} failed in {set_ref.name}: {code}: {text}" + (f"; fix: {fix}" if fix else ""),
+                set_ref=set_ref,
                 location=location,
                 affects=affects,
                 code=code,
             )
         )
-        self.failures.append(ReadFailure(set_name, operation, code, text, ",".join(affects)))
+        self.failures.append(ReadFailure(set_ref.name, operation, code, text, ",".join(affects)))
 
     def fail_props(self, exc: BaseException, *, operation: str, set_name: str, blocked: str) -> Unknown:
         """Record a failure that blocks some properties of one resource; returns their ``Unknown``."""

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from sesguard.derive import derive, parse_time
 from sesguard.model import IAM_PRINCIPAL, Inventory, Resource, Unknown
-from sesguard.sources.live.errors import AWS_ERRORS, SOURCE, Collected
+from sesguard.sources.live.errors import AWS_ERRORS, Collected
 from sesguard.sources.live.keys import (
     Credentials,
     ReportUnavailable,
@@ -76,9 +76,8 @@ def _principal(
     return Resource(
         type=IAM_PRINCIPAL,
         id=f"{kind}/{name}",
-        source=SOURCE,
         location=scope.location(entity.get("Arn")),
-        set_name=scope.set_name,
+        set_ref=scope.set_ref,
         props={"principal_type": kind, "name": name, **props},
         native_type=f"AWS::IAM::{kind.capitalize()}",
     )
@@ -168,7 +167,7 @@ def read_iam(
         out.fail_types(
             exc,
             operation="GetAccountAuthorizationDetails",
-            set_name=scope.set_name,
+            set_ref=scope.set_ref,
             location=scope.location(),
             affects=(IAM_PRINCIPAL,),
         )

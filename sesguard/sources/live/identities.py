@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from sesguard.model import EMAIL_IDENTITY, Resource, Unknown
 from sesguard.sources.live.dmarc import DmarcChecker
-from sesguard.sources.live.errors import AWS_ERRORS, SOURCE, Collected, attempt
+from sesguard.sources.live.errors import AWS_ERRORS, Collected, attempt
 from sesguard.sources.live.pacing import Pacer
 from sesguard.sources.live.paging import pages
 from sesguard.sources.live.scope import Scope
@@ -139,7 +139,7 @@ def read_identities(
         out.fail_types(
             exc,
             operation="ListEmailIdentities",
-            set_name=scope.set_name,
+            set_ref=scope.set_ref,
             location=scope.location(),
             affects=(EMAIL_IDENTITY,),
         )
@@ -197,9 +197,8 @@ def read_identities(
             Resource(
                 type=EMAIL_IDENTITY,
                 id=name,
-                source=SOURCE,
                 location=scope.location(scope.ses_arn(f"identity/{name}")),
-                set_name=scope.set_name,
+                set_ref=scope.set_ref,
                 props=props,
                 native_type="AWS::SES::EmailIdentity",
             )

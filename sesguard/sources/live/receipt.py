@@ -13,7 +13,7 @@ from typing import Any, Final
 from botocore.exceptions import ClientError
 
 from sesguard.model import RECEIPT_RULE, Resource
-from sesguard.sources.live.errors import AWS_ERRORS, SOURCE, Collected, error_code
+from sesguard.sources.live.errors import AWS_ERRORS, Collected, error_code
 from sesguard.sources.live.scope import Scope
 from sesguard.sources.live.session import Client
 from sesguard.sources.live.values import upper
@@ -44,7 +44,7 @@ def read_receipt_rules(v1: Client, scope: Scope, out: Collected) -> None:
         out.fail_types(
             exc,
             operation="DescribeActiveReceiptRuleSet",
-            set_name=scope.set_name,
+            set_ref=scope.set_ref,
             location=scope.location(),
             affects=(RECEIPT_RULE,),
         )
@@ -58,9 +58,8 @@ def read_receipt_rules(v1: Client, scope: Scope, out: Collected) -> None:
             Resource(
                 type=RECEIPT_RULE,
                 id=str(name),
-                source=SOURCE,
                 location=scope.location(scope.ses_arn(f"receipt-rule-set/{rule_set}:receipt-rule/{name}")),
-                set_name=scope.set_name,
+                set_ref=scope.set_ref,
                 props=rule_props(rule, rule_set),
                 native_type="AWS::SES::ReceiptRule",
             )

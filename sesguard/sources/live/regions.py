@@ -16,7 +16,6 @@ from sesguard.sources.live.errors import (
     AWS_ERRORS,
     REGION_LEVEL_CODES,
     REGIONAL_TYPES,
-    SOURCE,
     Collected,
     attempt,
     error_code,
@@ -118,7 +117,7 @@ def read_region(
         out.fail_types(
             failed,
             operation="GetAccount",
-            set_name=scope.set_name,
+            set_ref=scope.set_ref,
             location=scope.location(),
             affects=REGIONAL_TYPES,
         )
@@ -139,9 +138,8 @@ def read_region(
         Resource(
             type=ACCOUNT,
             id=str(scope.region),
-            source=SOURCE,
             location=scope.location(),
-            set_name=scope.set_name,
+            set_ref=scope.set_ref,
             props=props,
             native_type="AWS::SES::Account",
         )

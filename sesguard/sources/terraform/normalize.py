@@ -24,6 +24,7 @@ from sesguard.model import (
     RECEIPT_RULE,
     Location,
     Resource,
+    SetRef,
     Unknown,
     is_unknown,
 )
@@ -148,9 +149,8 @@ def _resource(kind: str, raw: RawResource, set_name: str, props: dict[str, Any])
     return Resource(
         type=kind,
         id=raw.address,
-        source=SOURCE,
         location=_location(raw),
-        set_name=set_name,
+        set_ref=SetRef(SOURCE, set_name),
         props=clean(props),
         native_type=raw.type,
         scope=raw.root or raw.module or raw.file,

@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Final
 
-from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SourceError
+from sesguard.model import ACCOUNT, TEMPLATE_SET, Inventory, Location, Resource, SetRef, SourceError
 from sesguard.secrets import unless_unread
 from sesguard.sources.cfn.links import attach_across_files
 from sesguard.sources.input_files import (
@@ -55,7 +55,7 @@ class _SetBuilder:
     def __init__(self, root: Path, set_name: str) -> None:
         self.root = root
         self.set_name = set_name
-        self.inventory = Inventory(sets={set_name: SOURCE})
+        self.inventory = Inventory(sets={set_name: SetRef(SOURCE, set_name)})
         self.raws: list[RawResource] = []
         self.exposures: list[dict[str, Any]] = []
         self.literals: list[dict[str, Any]] = []
@@ -76,8 +76,7 @@ class _SetBuilder:
         self.inventory.errors.append(
             SourceError(
                 message=message,
-                set_name=self.set_name,
-                source=SOURCE,
+                set_ref=SetRef(SOURCE, self.set_name),
                 location=Location(file=file or str(self.root), line=line),
                 affects=affects,
                 code=code,
@@ -261,9 +260,8 @@ class _SetBuilder:
                 Resource(
                     type=ACCOUNT,
                     id=self.set_name,
-                    source=SOURCE,
                     location=location,
-                    set_name=self.set_name,
+                    set_ref=SetRef(SOURCE, self.set_name),
                     props=clean(self._account(emitted, len(ses))),
                     native_type=None,
                 )
@@ -272,9 +270,8 @@ class _SetBuilder:
             Resource(
                 type=TEMPLATE_SET,
                 id=self.set_name,
-                source=SOURCE,
                 location=location,
-                set_name=self.set_name,
+                set_ref=SetRef(SOURCE, self.set_name),
                 props={
                     "secret_exposures": unless_unread(self.exposures, unread),
                     "literal_credentials": unless_unread(self.literals, unread),

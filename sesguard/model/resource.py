@@ -9,7 +9,7 @@ A value a source could not determine is an :class:`Unknown` (never a guess). Unk
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 
@@ -70,6 +70,45 @@ RESOURCE_TYPES: Final = (
 )
 
 
+@dataclass(frozen=True, order=True)
+class SetRef:
+    """A set of resources read together, and what it is: the engine reads these fields, never the
+    set's name.
+
+    ``name`` is how rows and reports name the set (a template set's portable path, a live
+    ``<account>/<region>``). ``account`` is set for a set read from an AWS account (its rows are named
+    by account and region, templates' by file); ``region`` is the region of a regional account set
+    (``*`` when the regions could not be told), None for the account-wide one (IAM is global).
+    """
+
+    source: str
+    name: str
+    account: str | None = None
+    region: str | None = None
+
+    @property
+    def in_account(self) -> bool:
+        """Whether the set was read from an AWS account (not from templates)."""
+        return self.account is not None
+
+    def covers(self, resource_type: str) -> bool:
+        """Whether resources of this type live in this set: every type in a template set; in an
+        account, IAM principals in the account-wide set and the rest in the regional ones."""
+        if self.account is None:
+            return True
+        return (self.region is not None) != (resource_type == IAM_PRINCIPAL)
+
+    def location(self) -> Location:
+        """Where the set itself is: its path (templates) or its account and region."""
+        if self.account is None:
+            return Location(file=self.name)
+        return Location(account=self.account, region=self.region)
+
+    def renamed(self, name: str) -> SetRef:
+        """The same set under another name."""
+        return replace(self, name=name)
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a resource is defined: a file and a 1-based line (templates) or an account and region."""
@@ -92,20 +131,29 @@ class Location:
 class Resource:
     """One normalized resource: its type, the name users know it by, where it is, and its properties.
 
-    ``set_name`` groups resources that were read together (one template set, or one account/region);
-    set-level policies and "nothing in scope" rows are keyed by it. ``scope`` is, for a template
-    resource, where its ``id`` is unique: the template file, the Terraform root module folder or the
-    plan file, as a portable path (see ``docs/row-ids.md``); rows are named ``scope:id``.
+    ``set_ref`` is the set it was read with (one template set, or one account/region); set-level
+    policies and "nothing in scope" rows are keyed by it. ``scope`` is, for a template resource, where
+    its ``id`` is unique: the template file, the Terraform root module folder or the plan file, as a
+    portable path (see ``docs/row-ids.md``); rows are named ``scope:id``.
     """
 
     type: str
     id: str
-    source: str
     location: Location
-    set_name: str
+    set_ref: SetRef
     props: dict[str, Any] = field(default_factory=dict)
     native_type: str | None = None
     scope: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The source that read it (``live``, ``cfn``, ``tf``)."""
+        return self.set_ref.source
+
+    @property
+    def set_name(self) -> str:
+        """The name of its set."""
+        return self.set_ref.name
 
 
 @dataclass
@@ -116,11 +164,20 @@ class SourceError:
     """
 
     message: str
-    set_name: str
-    source: str
+    set_ref: SetRef
     location: Location
     affects: tuple[str, ...] = ("*",)
     code: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The source that could not read it."""
+        return self.set_ref.source
+
+    @property
+    def set_name(self) -> str:
+        """The name of the set it blocks."""
+        return self.set_ref.name
 
 
 @dataclass
@@ -129,7 +186,7 @@ class Inventory:
 
     resources: list[Resource] = field(default_factory=list)
     errors: list[SourceError] = field(default_factory=list)
-    sets: dict[str, str] = field(default_factory=dict)  # set name -> source
+    sets: dict[str, SetRef] = field(default_factory=dict)  # set name -> the set
     collected_at: str | None = None  # ISO time the facts were read; ages are computed against it
     meta: dict[str, Any] = field(default_factory=dict)
 
