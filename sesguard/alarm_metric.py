@@ -185,3 +185,19 @@ def watched_metric(
         threshold = round(threshold / factor, 12)
     return {"namespace": target.namespace, "metric_name": target.metric_name,
             "dimensions": dimension_labels(target.dimensions), "expression": None, "threshold": threshold}
+
+
+def alarm_entry(
+    name: Any,
+    watched: Mapping[str, Any],
+    comparison: Any,
+    actions: Any,
+    actions_enabled: Any,
+    where: tuple[Any, Any] | None = None,
+) -> dict[str, Any]:
+    """One entry of the account's ``alarms`` (``docs/model.md``), the same keys from every source:
+    ``watched`` is :func:`watched_metric`'s answer, ``where`` the alarm's ``(file, line)`` in a template."""
+    entry = {"name": name, **watched, "comparison": comparison, "actions": actions, "actions_enabled": actions_enabled}
+    if where is not None:
+        entry["file"], entry["line"] = where
+    return entry

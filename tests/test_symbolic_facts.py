@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from sesguard.model import Inventory, Unknown
+from sesguard.model.identity import address_domain
 from sesguard.policies import load_policies
 from sesguard.run import evaluate
 from sesguard.sources.cfn import read_cloudformation
 from sesguard.sources.terraform import read_terraform
-from sesguard.symbolic import address_domain, symbolic
+from sesguard.symbolic import symbolic
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "symbolic"
 POLICIES = ("SES-ID-002", "SES-ID-003", "SES-ID-004", "SES-ID-005", "SES-ID-006")

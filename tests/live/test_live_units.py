@@ -12,10 +12,11 @@ import botocore.session
 import pytest
 
 from sesguard.model import Unknown
+from sesguard.model.identity import identity_domain
 from sesguard.sources.live.accounts import organization_accounts
 from sesguard.sources.live.config_sets import destination, set_props
 from sesguard.sources.live.errors import error_code
-from sesguard.sources.live.identities import detail_props, identity_domain
+from sesguard.sources.live.identities import detail_props
 from sesguard.sources.live.keys import from_report
 from sesguard.sources.live.session import retry_policy
 from sesguard.sources.live.values import iso, policy_document, upper_list

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sesguard.alarm_metric import MetricQuery, reads_ses, watched_metric
+from sesguard.alarm_metric import MetricQuery, alarm_entry, reads_ses, watched_metric
 from sesguard.aws_managed import aws_managed_policy_document, aws_managed_policy_name
 from sesguard.dmarc import effective_policy, template_tags
 from sesguard.model import (
@@ -29,10 +29,10 @@ from sesguard.model import (
     Unknown,
     is_unknown,
 )
+from sesguard.model.identity import identity_facts
 from sesguard.sources.cfn.links import CrossLink, Field
 from sesguard.sources.cfn.reader import keyed_lines
 from sesguard.sources.cfn.resolve import MaybeAbsent, Resolver, ResourceRef
-from sesguard.symbolic import address_domain
 
 SOURCE: Final = "cfn"
 # ``_dmarc`` TXT records by domain, and records that may be DMARC records (domain or None, tags, why).
@@ -406,17 +406,7 @@ class TemplateNormalizer:
         records = {**self.other_records[0], **records}
         unnamed = [*unnamed, *self.other_records[1]]
         for logical_id, props in self.of_type("AWS::SES::EmailIdentity"):
-            identity = props.get("EmailIdentity")
-            if address_domain(identity) is not None and isinstance(identity, Unknown):
-                identity_type: Any = "EMAIL_ADDRESS"  # reply@${Domain}: an address whatever Domain is
-                domain: Any = address_domain(identity)
-            elif is_unknown(identity) or not isinstance(identity, str):
-                identity_type = identity if is_unknown(identity) else Unknown("EmailIdentity is not a string")
-                domain = identity
-            elif "@" in identity:
-                identity_type, domain = "EMAIL_ADDRESS", identity.rsplit("@", 1)[1]
-            else:
-                identity_type, domain = "DOMAIN", identity
+            named = identity_facts(props.get("EmailIdentity"))
             signing = _block(props.get("DkimSigningAttributes"), "DkimSigningAttributes")
             if isinstance(signing, Unknown):
                 origin: Any = signing  # Easy DKIM or BYODKIM: cannot be told
@@ -433,16 +423,14 @@ class TemplateNormalizer:
                     logical_id,
                     "AWS::SES::EmailIdentity",
                     {
-                        "identity": identity,
-                        "identity_type": identity_type,
-                        "domain": domain,
+                        **named,
                         "dkim_signing_enabled": _bool(_get(props, "DkimAttributes", "SigningEnabled"), True),
                         "dkim_origin": origin,
                         "dkim_key_length": None,
                         "dkim_next_key_length": next_length,
                         "mail_from_domain": _get(props, "MailFromAttributes", "MailFromDomain"),
                         "dmarc_checked": True,
-                        "dmarc_policy": _dmarc_policy(domain, records, unnamed),
+                        "dmarc_policy": _dmarc_policy(named["domain"], records, unnamed),
                         "default_configuration_set": config_set,
                         "notification_topics": {"BOUNCE": None, "COMPLAINT": None, "DELIVERY": None},
                         "policies": [],
@@ -537,15 +525,14 @@ class TemplateNormalizer:
                 logical_id,
             )
             alarms.append(
-                {
-                    "name": props.get("AlarmName", logical_id),
-                    **watched,
-                    "comparison": props.get("ComparisonOperator"),
-                    "actions": _count(props.get("AlarmActions"), "AlarmActions"),
-                    "actions_enabled": self.if_created(logical_id, _bool(props.get("ActionsEnabled"), True)),
-                    "file": self.file,
-                    "line": self.lines.get(logical_id),
-                }
+                alarm_entry(
+                    props.get("AlarmName", logical_id),
+                    watched,
+                    comparison=props.get("ComparisonOperator"),
+                    actions=_count(props.get("AlarmActions"), "AlarmActions"),
+                    actions_enabled=self.if_created(logical_id, _bool(props.get("ActionsEnabled"), True)),
+                    where=(self.file, self.lines.get(logical_id)),
+                )
             )
         return alarms
 

@@ -18,6 +18,7 @@ from concurrent.futures import Executor, Future
 from typing import Any, Final
 
 from sesguard.model import EMAIL_IDENTITY, Resource, Unknown
+from sesguard.model.identity import identity_domain, identity_facts
 from sesguard.sources.live.dmarc import DmarcChecker
 from sesguard.sources.live.errors import AWS_ERRORS, Collected, attempt
 from sesguard.sources.live.pacing import Pacer
@@ -45,11 +46,6 @@ DETAIL_PROPS: Final = (
     "default_configuration_set",
     "policies",
 )
-
-
-def identity_domain(name: str) -> str:
-    """The domain of an identity: the part after ``@`` of an address, else the name itself."""
-    return name.rsplit("@", 1)[-1].strip(".").lower()
 
 
 def _dkim_origin(value: Any) -> str | None:
@@ -169,11 +165,7 @@ def read_identities(
     for name in names:
         listed_entry = by_name[name]
         domain = identity_domain(name)
-        props: dict[str, Any] = {
-            "identity": name,
-            "identity_type": upper(listed_entry.get("IdentityType")),
-            "domain": domain,
-        }
+        props = identity_facts(name, upper(listed_entry.get("IdentityType")))
         response, failed = details[name].result()
         if failed is not None:
             reason = out.fail_props(

@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sesguard.alarm_metric import MetricQuery, watched_metric
+from sesguard.alarm_metric import MetricQuery, alarm_entry, watched_metric
 from sesguard.sources.live.paging import pages
 from sesguard.sources.live.session import Client
 from sesguard.sources.live.values import iso
@@ -116,13 +116,13 @@ def _alarm(raw: dict[str, Any]) -> dict[str, Any]:
     watched = watched_metric(
         raw.get("Namespace"), raw.get("MetricName"), raw.get("Dimensions") or [], queries, threshold, str(name)
     )
-    return {
-        "name": name,
-        **watched,
-        "comparison": raw.get("ComparisonOperator"),
-        "actions": len(raw.get("AlarmActions") or []),
-        "actions_enabled": bool(raw.get("ActionsEnabled", False)),
-    }
+    return alarm_entry(
+        name,
+        watched,
+        comparison=raw.get("ComparisonOperator"),
+        actions=len(raw.get("AlarmActions") or []),
+        actions_enabled=bool(raw.get("ActionsEnabled", False)),
+    )
 
 
 def _watches_reputation(raw: dict[str, Any]) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sesguard.alarm_metric import MetricQuery, reads_ses, watched_metric
+from sesguard.alarm_metric import MetricQuery, alarm_entry, reads_ses, watched_metric
 from sesguard.aws_managed import aws_managed_policy_document, aws_managed_policy_name
 from sesguard.dmarc import effective_policy, template_tags
 from sesguard.model import (
@@ -28,10 +28,10 @@ from sesguard.model import (
     Unknown,
     is_unknown,
 )
+from sesguard.model.identity import identity_facts
 from sesguard.sources.terraform.iam_documents import policy_document
 from sesguard.sources.terraform.raw import RawResource
 from sesguard.sources.terraform.values import JsonText, plain
-from sesguard.symbolic import address_domain
 
 SOURCE: Final = "tf"
 IDENTITY_TYPES: Final[dict[str, tuple[str, str | None]]] = {
@@ -249,22 +249,7 @@ class _ModuleNormalizer:
         return result
 
     def _identity_props(self, raw: RawResource) -> dict[str, Any]:
-        identity = _identity_value(raw)
-        kind: Any = IDENTITY_TYPES[raw.type][1]
-        if kind is None:
-            kind = (
-                ("EMAIL_ADDRESS" if "@" in identity else "DOMAIN")
-                if isinstance(identity, str)
-                else "EMAIL_ADDRESS"
-                if address_domain(identity) is not None  # reply@${var.domain}: an address whatever it is
-                else (Unknown(f"identity type depends on an unknown identity: {identity.reason}"))
-            )
-        if kind == "EMAIL_ADDRESS":
-            domain = address_domain(identity) if isinstance(identity, str | Unknown) else identity
-            domain = identity if domain is None else domain
-        else:
-            domain = identity
-        return {"identity": identity, "identity_type": kind, "domain": domain}
+        return identity_facts(_identity_value(raw), IDENTITY_TYPES[raw.type][1])
 
     def _dkim_props(self, raw: RawResource, dkim: list[RawResource]) -> dict[str, Any]:
         if raw.type == "aws_sesv2_email_identity":
@@ -700,15 +685,14 @@ def alarm_facts(raw: RawResource) -> dict[str, Any]:
         threshold,
         raw.address,
     )
-    return {
-        "name": raw.values.get("alarm_name"),
-        **watched,
-        "comparison": raw.values.get("comparison_operator"),
-        "actions": len(actions) if isinstance(actions, list) else (actions if is_unknown(actions) else 0),
-        "actions_enabled": if_created(raw, flag(raw.values.get("actions_enabled"), True)),
-        "file": raw.file,
-        "line": raw.line,
-    }
+    return alarm_entry(
+        raw.values.get("alarm_name"),
+        watched,
+        comparison=raw.values.get("comparison_operator"),
+        actions=len(actions) if isinstance(actions, list) else (actions if is_unknown(actions) else 0),
+        actions_enabled=if_created(raw, flag(raw.values.get("actions_enabled"), True)),
+        where=(raw.file, raw.line),
+    )
 
 
 def alarm_reads_ses(raw: RawResource) -> bool:
