@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any, Final
 import jsonschema
 import yaml
 
+from sesguard.model.catalogue import CATALOGUE, Prop
 from sesguard.severity import SEVERITIES as SEVERITIES  # re-exported: the policies' vocabulary
 from sesguard.severity import SEVERITY_RANK as SEVERITY_RANK
 
@@ -282,11 +284,83 @@ def policy_from_data(data: Mapping[str, Any], origin: str) -> Policy:
     )
 
 
+_QUANTIFIERS: Final = ("some", "every", "none")
+
+
+def path_problems(data: Mapping[str, Any], origin: str, node: yaml.Node | None = None) -> list[str]:
+    """A ``path`` naming no property of the policy's resource type (or no field of the items a
+    quantifier runs over), one line each: ``file:line: location: message``; example ``props`` too."""
+    resource_type = str(data.get("resource"))
+    props = {p.name: p for p in CATALOGUE.get(resource_type, ())}
+    places: list[tuple[list[Any], str, Prop | None]] = []
+    for section in ("assert", "scope"):
+        places.extend(_walk(data.get(section), [section], props))
+    applies = data.get("applies_when")
+    if isinstance(applies, Mapping):
+        places.extend(_walk(applies.get("condition"), ["applies_when", "condition"], props))
+    bands = data.get("severity_bands")
+    if isinstance(bands, Mapping) and "path" in bands:
+        places.append((["severity_bands", "path"], str(bands["path"]), None))
+    for index, example in enumerate(data.get("examples") or []):
+        for name in example.get("props") or {} if isinstance(example, Mapping) else {}:
+            places.append((["examples", index, "props", name], str(name), None))
+    problems = []
+    for where, path, items in places:
+        problem = _path_problem(path, items, props, resource_type)
+        if problem:
+            line = _line_of(node, where)
+            problems.append(f"{f'{origin}:{line}' if line else origin}: {format_location(where)}: {problem}")
+    return problems
+
+
+def _walk(condition: Any, where: list[Any], props: Mapping[str, Prop]) -> Iterator[tuple[list[Any], str, Prop | None]]:
+    """The paths of a condition, each with the list property whose items it names (in a ``where``)."""
+    if not isinstance(condition, Mapping):
+        return
+    if "path" in condition:
+        yield [*where, "path"], str(condition["path"]), None
+    for key in ("all", "any"):
+        for index, part in enumerate(condition.get(key) or []):
+            yield from _walk(part, [*where, key, index], props)
+    if "not" in condition:
+        yield from _walk(condition["not"], [*where, "not"], props)
+    for key in _QUANTIFIERS:
+        quantifier = condition.get(key)
+        if isinstance(quantifier, Mapping) and "path" in quantifier:
+            yield [*where, key, "path"], str(quantifier["path"]), None
+            over = props.get(str(quantifier["path"]).split(".")[0])
+            for inner, path, _ in _walk(quantifier.get("where"), [*where, key, "where"], props):
+                yield inner, path, over
+
+
+def _path_problem(path: str, items: Prop | None, props: Mapping[str, Prop], resource_type: str) -> str | None:
+    """What is wrong with one path, or None."""
+    head, _, rest = path.partition(".")
+    if items is not None:  # inside a quantifier: the fields of that property's items
+        if not items.fields or head in items.fields:
+            return None
+        return f"{path!r} is not a field of {items.name} items{_suggest(head, items.fields)}"
+    prop = props.get(head)
+    if prop is None:
+        return f"{path!r} names no property of {resource_type}{_suggest(head, props)} (docs/model.md lists them)"
+    field_name = rest.partition(".")[0]
+    if rest and prop.fields and field_name not in prop.fields:
+        return f"{path!r}: {head} has no field {field_name!r}{_suggest(field_name, prop.fields)}"
+    return None
+
+
+def _suggest(name: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def load_policy_file(path: Path, schema: Mapping[str, Any], origin: str | None = None) -> Policy:
     """Load and validate one policy file; raises PolicyError with the first problem."""
     origin = origin or str(path)
     data, node = read_yaml(path)
     problems = validate_document(data, schema, origin, node)
+    if not problems:
+        problems = path_problems(data, origin, node)
     if problems:
         raise PolicyError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     if data["id"] != path.stem:
