@@ -40,7 +40,7 @@ def template_resources() -> list[Resource]:
     if len(present) < len(INPUTS):
         pytest.skip(f"inputs absent: {sorted(set(INPUTS) - set(present))} (the corpora live in ../shared/corpus)")
     inventory = read_templates(list(present.values()))
-    derive(inventory)
+    inventory = derive(inventory)
     return inventory.resources
 
 

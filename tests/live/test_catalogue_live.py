@@ -18,7 +18,7 @@ def test_live_properties_match_the_catalogue(endpoint: LocalEndpoint, scan: Scan
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", demo.auditor_access_key_id)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", demo.auditor_secret_access_key)
     inventory = scan(regions=list(REGIONS), dns=True, resolver=lambda name: [])
-    derive(inventory)
+    inventory = derive(inventory)
     assert inventory.resources and inventory.errors == []
     assert undeclared(inventory.resources) == set()
     promised = {(rtype, p.name, "live") for rtype, props in CATALOGUE.items() for p in props if "live" in p.sources}
