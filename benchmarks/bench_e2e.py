@@ -1,6 +1,6 @@
 """End to end, as users run it: ``pytest --templates`` / ``--aws`` / ``--inventory`` against peer tools.
 
-Run: ``.venv/bin/python benchmarks/bench_e2e.py [--n 500] [--checkov PATH] [--custodian PATH] [--skip ...]``.
+Run: ``.venv/bin/python benchmarks/bench_e2e.py [--n 500] [--iac cfn tf] [--checkov PATH] [--custodian PATH] [--skip ...]``.
 Every case is the real command in a fresh process, from a scratch folder outside the repository
 (installed-use collection: no test paths, the plugin collects the shipped checks), with the default
 reports (json, html). Wall time, CPU (user + system of the process and its children) and peak RSS
@@ -120,7 +120,9 @@ def sesguard(
 # --- templates ----------------------------------------------------------------------------------------
 
 
-def bench_iac(n: int, work: Path, checkov: str | None) -> list[Measured]:
+def bench_iac(
+    n: int, work: Path, checkov: str | None, kinds: Sequence[str] = ("cfn", "tf")
+) -> list[Measured]:
     corpus = work / f"iac{n}"
     subprocess.run(
         [sys.executable, GENERATOR, "--n", str(n), "--src", GENERATOR.parent / "iac", "--out", corpus],
@@ -129,13 +131,18 @@ def bench_iac(n: int, work: Path, checkov: str | None) -> list[Measured]:
     cfn = sorted((corpus / "cfn").iterdir())
     modules = sorted((corpus / "tf").iterdir())
     cfn_lint = Path(sys.executable).with_name("cfn-lint")
-    runs = [
-        sesguard(f"sesguard: {n} CloudFormation templates", ["--templates", corpus / "cfn"], work),
-        measure(f"cfn-lint: the same {n} templates", [cfn_lint, *cfn], work),
-        sesguard(f"sesguard: {n} Terraform modules, one path", ["--templates", corpus / "tf"], work),
-        sesguard(f"sesguard: {n} Terraform modules, one path each", ["--templates", *modules], work),
-    ]
-    if checkov:
+    runs = []
+    if "cfn" in kinds:
+        runs += [
+            sesguard(f"sesguard: {n} CloudFormation templates", ["--templates", corpus / "cfn"], work),
+            measure(f"cfn-lint: the same {n} templates", [cfn_lint, *cfn], work),
+        ]
+    if "tf" in kinds:
+        runs += [
+            sesguard(f"sesguard: {n} Terraform modules, one path", ["--templates", corpus / "tf"], work),
+            sesguard(f"sesguard: {n} Terraform modules, one path each", ["--templates", *modules], work),
+        ]
+    if checkov and "tf" in kinds:
         options = ["--framework", "terraform", "--quiet", "--compact", "--skip-download"]
         runs.append(
             measure(
@@ -322,6 +329,10 @@ def main() -> int:
     parser.add_argument("--rows", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--skip", nargs="*", default=[], choices=("iac", "live", "inventory"))
     parser.add_argument(
+        "--iac", nargs="+", default=["cfn", "tf"], choices=("cfn", "tf"),
+        help="which template cases to run (default both; peers run with their case)",
+    )  # fmt: skip
+    parser.add_argument(
         "--results", type=Path, default=RESULTS, help=f"where to write the results (default {RESULTS})"
     )
     args = parser.parse_args()
@@ -331,7 +342,7 @@ def main() -> int:
         work = Path(scratch)
         if "iac" not in args.skip:
             sections[f"Templates: {args.n} generated variants (gen_iac_corpus.py)"] = bench_iac(
-                args.n, work, args.checkov
+                args.n, work, args.checkov, args.iac
             )
         snapshot = work / "live-snapshot.json"
         if "live" not in args.skip:
