@@ -29,6 +29,7 @@ from sesguard.model import (
     Unknown,
     is_unknown,
 )
+from sesguard.model import ses_defaults as defaults
 from sesguard.model.identity import identity_facts
 from sesguard.sources.cfn.links import CrossLink, Field
 from sesguard.sources.cfn.reader import keyed_lines
@@ -37,7 +38,6 @@ from sesguard.sources.cfn.resolve import MaybeAbsent, Resolver, ResourceRef
 SOURCE: Final = "cfn"
 # ``_dmarc`` TXT records by domain, and records that may be DMARC records (domain or None, tags, why).
 DmarcRecords = tuple[dict[str, Any], list[tuple[str | None, Any, str]]]
-EASY_DKIM_DEFAULT_KEY: Final = "RSA_2048_BIT"
 PRINCIPAL_TYPES: Final = {"AWS::IAM::User": "user", "AWS::IAM::Group": "group", "AWS::IAM::Role": "role"}
 NAME_PROPERTIES: Final = {
     "AWS::IAM::User": "UserName",
@@ -359,7 +359,9 @@ class TemplateNormalizer:
             name = _get(dest, "Name", default=logical_id)
             entry = {
                 "name": name if isinstance(name, str) else logical_id,
-                "enabled": self.if_created(logical_id, _bool(_get(dest, "Enabled"), False)),
+                "enabled": self.if_created(
+                    logical_id, _bool(_get(dest, "Enabled"), defaults.EVENT_DESTINATION_ENABLED)
+                ),
                 "event_types": _event_types(_get(dest, "MatchingEventTypes", default=[])),
                 "target": _target(dest),
                 "line": self.lines.get(logical_id),
@@ -388,12 +390,17 @@ class TemplateNormalizer:
                     {
                         "name": self.name_of(ResourceRef(logical_id)),
                         "event_destinations": destinations.get(logical_id, []),
-                        "tls_policy": _upper(_get(props, "DeliveryOptions", "TlsPolicy", default="OPTIONAL")),
+                        "tls_policy": _upper(
+                            _get(props, "DeliveryOptions", "TlsPolicy", default=defaults.TLS_POLICY)
+                        ),
                         "reputation_metrics_enabled": _bool(
-                            _get(props, "ReputationOptions", "ReputationMetricsEnabled"), False
+                            _get(props, "ReputationOptions", "ReputationMetricsEnabled"),
+                            defaults.REPUTATION_METRICS_ENABLED,
                         ),
                         "suppressed_reasons": _event_types(suppression) if suppression is not None else None,
-                        "sending_enabled": _bool(_get(props, "SendingOptions", "SendingEnabled"), True),
+                        "sending_enabled": _bool(
+                            _get(props, "SendingOptions", "SendingEnabled"), defaults.SENDING_ENABLED
+                        ),
                     },
                 )
             )
@@ -415,7 +422,9 @@ class TemplateNormalizer:
                 origin, next_length = "EXTERNAL", None
             else:
                 origin = "AWS_SES"
-                next_length = _upper(_get(signing, "NextSigningKeyLength", default=EASY_DKIM_DEFAULT_KEY))
+                next_length = _upper(
+                    _get(signing, "NextSigningKeyLength", default=defaults.EASY_DKIM_NEXT_KEY_LENGTH)
+                )
             config_set = self.name_of(_get(props, "ConfigurationSetAttributes", "ConfigurationSetName"))
             found.append(
                 self._resource(
@@ -424,7 +433,9 @@ class TemplateNormalizer:
                     "AWS::SES::EmailIdentity",
                     {
                         **named,
-                        "dkim_signing_enabled": _bool(_get(props, "DkimAttributes", "SigningEnabled"), True),
+                        "dkim_signing_enabled": _bool(
+                            _get(props, "DkimAttributes", "SigningEnabled"), defaults.DKIM_SIGNING_ENABLED
+                        ),
                         "dkim_origin": origin,
                         "dkim_key_length": None,
                         "dkim_next_key_length": next_length,
@@ -492,9 +503,9 @@ class TemplateNormalizer:
                     {
                         "name": _get(rule, "Name", default=logical_id),
                         "rule_set": self.name_of(props.get("RuleSetName")),
-                        "enabled": _bool(_get(rule, "Enabled"), False),
-                        "scan_enabled": _bool(_get(rule, "ScanEnabled"), False),
-                        "tls_policy": _upper(_get(rule, "TlsPolicy", default="OPTIONAL")),
+                        "enabled": _bool(_get(rule, "Enabled"), defaults.RECEIPT_RULE_ENABLED),
+                        "scan_enabled": _bool(_get(rule, "ScanEnabled"), defaults.RECEIPT_RULE_SCAN_ENABLED),
+                        "tls_policy": _upper(_get(rule, "TlsPolicy", default=defaults.TLS_POLICY)),
                     },
                 )
             )
@@ -530,7 +541,9 @@ class TemplateNormalizer:
                     watched,
                     comparison=props.get("ComparisonOperator"),
                     actions=_count(props.get("AlarmActions"), "AlarmActions"),
-                    actions_enabled=self.if_created(logical_id, _bool(props.get("ActionsEnabled"), True)),
+                    actions_enabled=self.if_created(
+                        logical_id, _bool(props.get("ActionsEnabled"), defaults.ALARM_ACTIONS_ENABLED)
+                    ),
                     where=(self.file, self.lines.get(logical_id)),
                 )
             )
@@ -613,10 +626,14 @@ class TemplateNormalizer:
             document = self.if_created(logical_id, props.get("PolicyDocument"))
             for kind, key, many in POLICY_LINKS[self.resolved[logical_id][0]]:
                 link = props.get(key)
-                targets = self.targets_of_list(link, kinds[kind], key) if many else self.targets(link, kinds[kind])
+                targets = (
+                    self.targets_of_list(link, kinds[kind], key) if many else self.targets(link, kinds[kind])
+                )
                 for principal in targets.certain:
                     found[principal].append({"origin": origin, "document": document})
-                self._link_outside(kind, link if many else [link], kinds[kind], origin, "policy_documents", document)
+                self._link_outside(
+                    kind, link if many else [link], kinds[kind], origin, "policy_documents", document
+                )
                 if targets.why is None:
                     continue
                 maybe = Unknown(

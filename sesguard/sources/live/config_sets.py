@@ -11,6 +11,7 @@ from concurrent.futures import Executor
 from typing import Any, Final
 
 from sesguard.model import CONFIGURATION_SET, EMAIL_IDENTITY, Resource
+from sesguard.model import ses_defaults as defaults
 from sesguard.sources.live.errors import AWS_ERRORS, Collected, attempt
 from sesguard.sources.live.paging import pages
 from sesguard.sources.live.scope import Scope
@@ -39,10 +40,12 @@ def set_props(response: dict[str, Any]) -> dict[str, Any]:
     if isinstance(suppression, dict) and "SuppressedReasons" in suppression:
         reasons = upper_list(suppression["SuppressedReasons"])
     return {
-        "tls_policy": upper(delivery.get("TlsPolicy")) or "OPTIONAL",
-        "reputation_metrics_enabled": bool(reputation.get("ReputationMetricsEnabled", False)),
+        "tls_policy": upper(delivery.get("TlsPolicy")) or defaults.TLS_POLICY,
+        "reputation_metrics_enabled": bool(
+            reputation.get("ReputationMetricsEnabled", defaults.REPUTATION_METRICS_ENABLED)
+        ),
         "suppressed_reasons": reasons,
-        "sending_enabled": bool(sending.get("SendingEnabled", True)),
+        "sending_enabled": bool(sending.get("SendingEnabled", defaults.SENDING_ENABLED)),
     }
 
 
@@ -55,7 +58,7 @@ def destination(raw: dict[str, Any]) -> dict[str, Any]:
             break
     return {
         "name": raw.get("Name"),
-        "enabled": bool(raw.get("Enabled", False)),
+        "enabled": bool(raw.get("Enabled", defaults.EVENT_DESTINATION_ENABLED)),
         "event_types": upper_list(raw.get("MatchingEventTypes")),
         "target": target,
     }

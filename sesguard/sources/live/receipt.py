@@ -13,6 +13,7 @@ from typing import Any, Final
 from botocore.exceptions import ClientError
 
 from sesguard.model import RECEIPT_RULE, Resource
+from sesguard.model import ses_defaults as defaults
 from sesguard.sources.live.errors import AWS_ERRORS, Collected, error_code
 from sesguard.sources.live.scope import Scope
 from sesguard.sources.live.session import Client
@@ -26,9 +27,9 @@ def rule_props(rule: dict[str, Any], rule_set: str) -> dict[str, Any]:
     return {
         "name": rule.get("Name"),
         "rule_set": rule_set,
-        "enabled": bool(rule.get("Enabled", False)),
-        "scan_enabled": bool(rule.get("ScanEnabled", False)),
-        "tls_policy": upper(rule.get("TlsPolicy")) or "OPTIONAL",
+        "enabled": bool(rule.get("Enabled", defaults.RECEIPT_RULE_ENABLED)),
+        "scan_enabled": bool(rule.get("ScanEnabled", defaults.RECEIPT_RULE_SCAN_ENABLED)),
+        "tls_policy": upper(rule.get("TlsPolicy")) or defaults.TLS_POLICY,
         "rule_set_active": True,
     }
 

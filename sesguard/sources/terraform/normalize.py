@@ -28,6 +28,7 @@ from sesguard.model import (
     Unknown,
     is_unknown,
 )
+from sesguard.model import ses_defaults as defaults
 from sesguard.model.identity import identity_facts
 from sesguard.sources.terraform.iam_documents import policy_document
 from sesguard.sources.terraform.raw import RawResource
@@ -269,7 +270,8 @@ class _ModuleNormalizer:
                     "dkim_key_length": None,
                     "dkim_next_key_length": None,
                 }
-            length = or_default(enum(attrs.get("next_signing_key_length")), "RSA_2048_BIT")
+            requested = enum(attrs.get("next_signing_key_length"))
+            length = or_default(requested, defaults.EASY_DKIM_NEXT_KEY_LENGTH)
             return {
                 "dkim_signing_enabled": True,
                 "dkim_origin": "AWS_SES",
@@ -324,14 +326,16 @@ class _ModuleNormalizer:
                 delivery = raw.block("delivery_options")
                 props["tls_policy"] = _tls(delivery)
                 props["reputation_metrics_enabled"] = flag(
-                    raw.values.get("reputation_metrics_enabled"), False
+                    raw.values.get("reputation_metrics_enabled"), defaults.REPUTATION_METRICS_ENABLED
                 )
                 props["suppressed_reasons"] = None
-                props["sending_enabled"] = flag(raw.values.get("sending_enabled"), True)
+                props["sending_enabled"] = flag(raw.values.get("sending_enabled"), defaults.SENDING_ENABLED)
             else:
                 props["tls_policy"] = _tls(raw.block("delivery_options"))
                 props["reputation_metrics_enabled"] = _block_flag(
-                    raw.block("reputation_options"), "reputation_metrics_enabled", False
+                    raw.block("reputation_options"),
+                    "reputation_metrics_enabled",
+                    defaults.REPUTATION_METRICS_ENABLED,
                 )
                 suppression = raw.block("suppression_options")
                 if is_unknown(suppression):
@@ -340,7 +344,9 @@ class _ModuleNormalizer:
                     props["suppressed_reasons"] = None
                 else:
                     props["suppressed_reasons"] = enums(or_default(suppression.get("suppressed_reasons"), []))
-                props["sending_enabled"] = _block_flag(raw.block("sending_options"), "sending_enabled", True)
+                props["sending_enabled"] = _block_flag(
+                    raw.block("sending_options"), "sending_enabled", defaults.SENDING_ENABLED
+                )
             result.append(_resource(CONFIGURATION_SET, raw, self.set_name, props))
         return result
 
@@ -500,9 +506,9 @@ class _ModuleNormalizer:
             props = {
                 "name": raw.values.get("name"),
                 "rule_set": rule_set,
-                "enabled": flag(raw.values.get("enabled"), False),
-                "scan_enabled": flag(raw.values.get("scan_enabled"), False),
-                "tls_policy": or_default(enum(raw.values.get("tls_policy")), "OPTIONAL"),
+                "enabled": flag(raw.values.get("enabled"), defaults.RECEIPT_RULE_ENABLED),
+                "scan_enabled": flag(raw.values.get("scan_enabled"), defaults.RECEIPT_RULE_SCAN_ENABLED),
+                "tls_policy": or_default(enum(raw.values.get("tls_policy")), defaults.TLS_POLICY),
                 "rule_set_active": (
                     True if isinstance(rule_set, str) and rule_set.lower() in active else None
                 ),
@@ -515,8 +521,8 @@ def _tls(delivery: Any) -> Any:
     if is_unknown(delivery):
         return delivery
     if not present(delivery):
-        return "OPTIONAL"
-    return or_default(enum(delivery.get("tls_policy")), "OPTIONAL")
+        return defaults.TLS_POLICY
+    return or_default(enum(delivery.get("tls_policy")), defaults.TLS_POLICY)
 
 
 def _block_flag(block: Any, key: str, default: bool) -> Any:
@@ -587,7 +593,7 @@ def _destination(raw: RawResource) -> dict[str, Any]:
             break
     return {
         "name": name,
-        "enabled": if_created(raw, flag(body.get("enabled"), False)),
+        "enabled": if_created(raw, flag(body.get("enabled"), defaults.EVENT_DESTINATION_ENABLED)),
         "event_types": enums(or_default(types, [])),
         "target": target,
     }
@@ -690,7 +696,9 @@ def alarm_facts(raw: RawResource) -> dict[str, Any]:
         watched,
         comparison=raw.values.get("comparison_operator"),
         actions=len(actions) if isinstance(actions, list) else (actions if is_unknown(actions) else 0),
-        actions_enabled=if_created(raw, flag(raw.values.get("actions_enabled"), True)),
+        actions_enabled=if_created(
+            raw, flag(raw.values.get("actions_enabled"), defaults.ALARM_ACTIONS_ENABLED)
+        ),
         where=(raw.file, raw.line),
     )
 
