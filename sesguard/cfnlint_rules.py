@@ -13,8 +13,10 @@ The rule classes are made from the shipped policies when cfn-lint asks the modul
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
@@ -100,10 +102,11 @@ def _class_name(policy_id: str) -> str:
 
 
 @cache
-def rule_classes() -> dict[str, type[SesguardPolicyRule]]:
-    """The rule class of each template policy, by class name (``Rule_SES_CS_001``)."""
+def rule_classes() -> Mapping[str, type[SesguardPolicyRule]]:
+    """The rule class of each template policy, by class name (``Rule_SES_CS_001``): made once from the
+    shipped policies (a read-only mapping: the cached value is shared)."""
     rows = TemplateRows(tuple(p for p in load_policies() if SOURCE in p.sources))
-    return {_class_name(p.id): _rule_class(p, rows) for p in rows.policies}
+    return MappingProxyType({_class_name(p.id): _rule_class(p, rows) for p in rows.policies})
 
 
 def __getattr__(name: str) -> Any:

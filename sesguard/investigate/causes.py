@@ -12,7 +12,7 @@ import datetime as dt
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from .suppression import SuppressionEvidence
 from .tally import NONE, OTHER, Detail, Tally
@@ -26,8 +26,16 @@ ARCHIVE_DIMENSIONS = (
     ("recipient_domain", "recipient domain"),
 )
 VDM_DIMENSIONS = (("CONFIGURATION_SET", "configuration set"), ("EMAIL_IDENTITY", "identity"), ("ISP", "ISP"))
-KIND_NAMES = {"hard_bounce": "hard bounces", "complaint": "complaints", "soft_bounce": "transient bounces"}
-VDM_METRIC = {"hard_bounce": "PERMANENT_BOUNCE", "complaint": "COMPLAINT", "soft_bounce": "TRANSIENT_BOUNCE"}
+KIND_NAMES: Final = {
+    "hard_bounce": "hard bounces",
+    "complaint": "complaints",
+    "soft_bounce": "transient bounces",
+}
+VDM_METRIC: Final = {
+    "hard_bounce": "PERMANENT_BOUNCE",
+    "complaint": "COMPLAINT",
+    "soft_bounce": "TRANSIENT_BOUNCE",
+}
 MIN_EVENTS = 5  # below this many bounces (or complaints) a share says nothing
 MIN_LIFT = 0.10  # a segment is a cause when its share of the problem exceeds its share of sends by this
 CONFIDENT_EVENTS = 50  # with fewer bounces (or complaints) than this, a cause ranks lower in proportion
@@ -35,7 +43,7 @@ SENDER_DIMENSIONS = frozenset(
     {"configuration_set", "identity", "from_domain", "CONFIGURATION_SET", "EMAIL_IDENTITY"}
 )
 PROVIDER_DIMENSIONS = (("recipient_domain", "recipient domain"),)
-VDM_TWIN = {"CONFIGURATION_SET": "configuration_set", "EMAIL_IDENTITY": "identity"}
+VDM_TWIN: Final = {"CONFIGURATION_SET": "configuration_set", "EMAIL_IDENTITY": "identity"}
 
 
 @dataclass

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sesguard.atomic import write_text_atomic
 
 FILENAME = "investigation.json"
-SOURCE_NAMES = {
+SOURCE_NAMES: Final = {
     "archive": "event archive",
     "vdm": "VDM metrics (BatchGetMetricData)",
     "suppression": "suppression list (ListSuppressedDestinations)",

@@ -7,7 +7,7 @@ import logging
 import os
 import traceback
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Final
 from urllib.parse import parse_qsl
 from xml.etree import ElementTree
 
@@ -41,7 +41,7 @@ from .wire import (
 log = logging.getLogger("sesguard.local")
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-_QUERY_NAMESPACES = {
+_QUERY_NAMESPACES: Final = {
     "ses": "http://ses.amazonaws.com/doc/2010-12-01/",
     "iam": "https://iam.amazonaws.com/doc/2010-05-08/",
     "cloudwatch": "http://monitoring.amazonaws.com/doc/2010-08-01/",

@@ -21,7 +21,7 @@ import random
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from sesguard.investigate import synth
 from sesguard.investigate.policy import for_archive
@@ -38,7 +38,7 @@ IMPORT_TAG = ("campaign", "spring-import")
 _DOMAINS = (("gmail.com", 40), ("yahoo.com", 22), ("outlook.com", 14), ("hotmail.com", 6),
             ("web.example.de", 9), ("mail.example.org", 9))  # fmt: skip
 _IMPORT_DOMAINS = (("gmail.com", 50), ("yahoo.com", 34), ("outlook.com", 8), ("mail.example.org", 8))
-_ISP = {"gmail.com": "Gmail", "yahoo.com": "Yahoo", "outlook.com": "Hotmail", "hotmail.com": "Hotmail"}
+_ISP: Final = {"gmail.com": "Gmail", "yahoo.com": "Yahoo", "outlook.com": "Hotmail", "hotmail.com": "Hotmail"}
 
 
 @dataclass(frozen=True)

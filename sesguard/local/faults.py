@@ -5,12 +5,12 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Final
 
 from .wire import Protocol
 
 # kind -> (query-protocol code, JSON/rest-json code, HTTP status)
-FAULT_KINDS: dict[str, tuple[str, str, int]] = {
+FAULT_KINDS: Final[dict[str, tuple[str, str, int]]] = {
     "access-denied": ("AccessDenied", "AccessDeniedException", 403),
     "throttling": ("Throttling", "ThrottlingException", 400),
     "internal": ("InternalFailure", "InternalFailure", 500),

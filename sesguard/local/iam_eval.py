@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 
 class Decision(Enum):
@@ -83,7 +83,7 @@ def _compare(operator: str, actual: str, expected: str) -> bool:
     raise KeyError(operator)
 
 
-_NEGATED = {
+_NEGATED: Final = {
     "StringNotEquals": "StringEquals",
     "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
     "StringNotLike": "StringLike",

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Final
 from urllib.parse import parse_qs, unquote
 
 from botocore.exceptions import UnknownServiceError
@@ -18,9 +19,9 @@ from .wire import Protocol, detect_protocol
 DEFAULT_REGION = "us-east-1"
 
 # Signing names whose botocore client name differs (``ses`` is settled by the path: /v2/ is SES v2).
-_CLIENT_BY_SIGNING_NAME = {"monitoring": "cloudwatch", "email": "ses"}
+_CLIENT_BY_SIGNING_NAME: Final = {"monitoring": "cloudwatch", "email": "ses"}
 # IAM action prefixes that differ from the signing name.
-_IAM_PREFIX_BY_SIGNING_NAME = {"monitoring": "cloudwatch", "email": "ses"}
+_IAM_PREFIX_BY_SIGNING_NAME: Final = {"monitoring": "cloudwatch", "email": "ses"}
 # Older botocore releases list SES v2 identities and configuration sets with GET.
 _SESV2_LEGACY_ROUTES = (
     ("GET", "/v2/email/identities", "ListEmailIdentities"),

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Final
 from urllib.parse import parse_qsl, unquote
 
 # (method, on an object?, query sub-resource or None) -> (operation, IAM action)
-_OPERATIONS: dict[tuple[str, bool, str | None], tuple[str, str]] = {
+_OPERATIONS: Final[dict[tuple[str, bool, str | None], tuple[str, str]]] = {
     ("GET", False, "list-type"): ("ListObjectsV2", "s3:ListBucket"),
     ("GET", False, None): ("ListObjects", "s3:ListBucket"),
     ("HEAD", False, None): ("HeadBucket", "s3:ListBucket"),

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from botocore.model import ListShape, StringShape, StructureShape
 
@@ -25,18 +25,18 @@ Params = dict[str, Any]
 Document = dict[str, Any]
 Handler = Callable[[RegionState, Params], Document]
 
-_STATUS_V1 = {
+_STATUS_V1: Final = {
     "PENDING": "Pending",
     "SUCCESS": "Success",
     "FAILED": "Failed",
     "TEMPORARY_FAILURE": "TemporaryFailure",
     "NOT_STARTED": "NotStarted",
 }
-_BEHAVIOR_V1 = {"USE_DEFAULT_VALUE": "UseDefaultValue", "REJECT_MESSAGE": "RejectMessage"}
-_BEHAVIOR_V2 = {v: k for k, v in _BEHAVIOR_V1.items()}
-_DIMENSION_V1 = {"MESSAGE_TAG": "messageTag", "EMAIL_HEADER": "emailHeader", "LINK_TAG": "linkTag"}
-_DIMENSION_V2 = {v: k for k, v in _DIMENSION_V1.items()}
-_TLS_V1 = {"REQUIRE": "Require", "OPTIONAL": "Optional"}
+_BEHAVIOR_V1: Final = {"USE_DEFAULT_VALUE": "UseDefaultValue", "REJECT_MESSAGE": "RejectMessage"}
+_BEHAVIOR_V2: Final = {v: k for k, v in _BEHAVIOR_V1.items()}
+_DIMENSION_V1: Final = {"MESSAGE_TAG": "messageTag", "EMAIL_HEADER": "emailHeader", "LINK_TAG": "linkTag"}
+_DIMENSION_V2: Final = {v: k for k, v in _DIMENSION_V1.items()}
+_TLS_V1: Final = {"REQUIRE": "Require", "OPTIONAL": "Optional"}
 _NOTIFICATION_TYPES = ("Bounce", "Complaint", "Delivery")
 
 
@@ -427,7 +427,7 @@ def update_account_sending_enabled(state: RegionState, params: Params) -> Docume
     return {}
 
 
-HANDLERS: dict[str, Handler] = {
+HANDLERS: Final[dict[str, Handler]] = {
     "GetIdentityVerificationAttributes": get_identity_verification_attributes,
     "GetIdentityDkimAttributes": get_identity_dkim_attributes,
     "VerifyDomainDkim": verify_domain_dkim,

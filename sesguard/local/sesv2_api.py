@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from . import moto_bridge, sesv2_deliverability
 from .errors import ApiError, already_exists, bad_request, not_found
@@ -542,7 +542,7 @@ def delete_configuration_set_event_destination(state: RegionState, params: Param
     return {}
 
 
-HANDLERS: dict[str, Handler] = {
+HANDLERS: Final[dict[str, Handler]] = {
     **sesv2_deliverability.HANDLERS,
     "GetAccount": get_account,
     "PutAccountSuppressionAttributes": put_account_suppression_attributes,

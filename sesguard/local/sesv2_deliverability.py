@@ -24,7 +24,7 @@ import binascii
 import datetime as dt
 import re
 from collections import Counter
-from typing import Any
+from typing import Any, Final
 
 from .errors import bad_request, not_found
 from .store import MetricKey, RegionState
@@ -149,7 +149,7 @@ def list_suppressed_destinations(state: RegionState, params: Params) -> dict[str
 
 # --- VDM metrics --------------------------------------------------------------------------------
 
-_FIELD = {"EMAIL_IDENTITY": "email_identity", "CONFIGURATION_SET": "configuration_set", "ISP": "isp",
+_FIELD: Final = {"EMAIL_IDENTITY": "email_identity", "CONFIGURATION_SET": "configuration_set", "ISP": "isp",
           "TENANT_NAME": "tenant_name"}  # fmt: skip
 
 
@@ -220,7 +220,7 @@ def _end_day(end: dt.datetime) -> dt.date:
     return day if end.astimezone(dt.UTC).time() == dt.time() else day + dt.timedelta(days=1)
 
 
-HANDLERS = {
+HANDLERS: Final = {
     "PutSuppressedDestination": put_suppressed_destination,
     "GetSuppressedDestination": get_suppressed_destination,
     "DeleteSuppressedDestination": delete_suppressed_destination,

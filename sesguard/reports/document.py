@@ -19,7 +19,7 @@ BOUNCE_LINES = (0.02, 0.05, 0.10)
 COMPLAINT_LINES = (0.001, 0.005)
 BOUNCE_REVIEW = 0.05
 COMPLAINT_REVIEW = 0.001
-REMEDIATION_LABELS = {
+REMEDIATION_LABELS: Final = {
     "console": "Console",
     "cli": "AWS CLI",
     "cloudformation": "CloudFormation",

@@ -87,21 +87,19 @@ def summarize(doc: Doc) -> Entry:
 
 
 def read(report_dir: Path) -> list[Entry]:
-    """All entries of the history (oldest first); unreadable lines are skipped with a warning."""
+    """All entries of the history (oldest first); unreadable lines are skipped (:func:`append`, which
+    every run's reports call once, warns about them)."""
     return _read(report_dir)[0]
 
 
-_warned: set[tuple[str, int]] = set()
-
-
-def _read(report_dir: Path) -> tuple[list[Entry], int]:
-    """(entries, how many lines could not be read). A line that is not UTF-8 JSON of this history
-    version is skipped, with one warning per line on stderr; the file is not changed for it."""
+def _read(report_dir: Path) -> tuple[list[Entry], list[int]]:
+    """(entries, the numbers of the lines that could not be read). A line that is not UTF-8 JSON of this
+    history version is skipped; the file is not changed for it."""
     path = report_dir / HISTORY_FILE
     if not path.exists():
-        return [], 0
+        return [], []
     entries: list[Entry] = []
-    corrupt = 0
+    corrupt: list[int] = []
     for number, raw in enumerate(path.read_bytes().splitlines(), start=1):
         if not raw.strip():
             continue
@@ -112,11 +110,17 @@ def _read(report_dir: Path) -> tuple[list[Entry], int]:
         if isinstance(entry, dict) and entry.get("history_version") == HISTORY_VERSION:
             entries.append(entry)
             continue
-        corrupt += 1
-        if (str(path), number) not in _warned:
-            _warned.add((str(path), number))
-            sys.stderr.write(f"sesguard: warning: {path}:{number}: not a history entry; skipped (the file is left as it is)\n")
+        corrupt.append(number)
     return entries, corrupt
+
+
+def _warn(report_dir: Path, lines: list[int]) -> None:
+    """One warning on stderr per history line that could not be read."""
+    path = report_dir / HISTORY_FILE
+    for number in lines:
+        sys.stderr.write(
+            f"sesguard: warning: {path}:{number}: not a history entry; skipped (the file is left as it is)\n"
+        )
 
 
 @contextlib.contextmanager
@@ -136,11 +140,14 @@ def _locked(report_dir: Path) -> Iterator[None]:
 
 
 def append(doc: Doc, report_dir: Path) -> list[Entry]:
-    """Record ``doc`` in the history unless that run is already there; return all entries."""
+    """Record ``doc`` in the history unless that run is already there; return all entries. Lines of the
+    history that cannot be read are skipped, with a warning each (once per run: the reports written
+    after this read the history quietly)."""
     report_dir.mkdir(parents=True, exist_ok=True)
     entry = summarize(doc)
     with _locked(report_dir):
         entries, corrupt = _read(report_dir)
+        _warn(report_dir, corrupt)
         if corrupt and all(e.get("key") != entry["key"] for e in entries):
             # Lines we cannot read are kept as they are (someone may want them): append, don't rewrite.
             with open(report_dir / HISTORY_FILE, "ab") as handle:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sesguard.atomic import write_text_atomic
 from sesguard.findings.format import FAILING, SEVERITIES_MOST_FIRST, STATUSES_BY_URGENCY, where
@@ -17,8 +17,8 @@ from sesguard.reports.document import md_code as code
 FILENAME = "report.md"
 MAX_CHARS = 60_000  # GitHub comments hold 65,536 characters
 ROW_LIMITS = (100, 25, 10, 3, 0)  # rows shown per policy, tried in turn until the comment fits
-ICONS = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "info": "⚪"}
-WAIVER_FLAGS = {
+ICONS: Final = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "info": "⚪"}
+WAIVER_FLAGS: Final = {
     "expired": "⚠️ **expired**: no longer waives; renew or fix",
     "stale": "⚠️ **stale**: the resource passes now; remove the waiver",
     "unused": "matches no row",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sesguard.atomic import write_text_atomic
 from sesguard.findings.reader import Doc, check
@@ -28,7 +28,7 @@ INDEX = "index.md"
 MARK = "[[OPERATOR:"
 
 # Policies that bear on a bounce or complaint review, with the cause their failure suggests.
-REPUTATION_CAUSES: dict[str, str] = {
+REPUTATION_CAUSES: Final[dict[str, str]] = {
     "SES-SUP-001": "The account-level suppression list does not suppress both BOUNCE and COMPLAINT, "
     "so addresses that had already bounced or complained could be sent to again.",
     "SES-CS-004": "A configuration set overrides suppression without BOUNCE and COMPLAINT, so mail sent "
@@ -50,7 +50,7 @@ REPUTATION_CAUSES: dict[str, str] = {
 REPUTATION_STATE = ("SES-ACCT-001", "SES-REP-001", "SES-REP-002")
 
 # Credential policies, with the root cause their failure suggests (the "Vulnerable Site" case).
-CREDENTIAL_CAUSES: dict[str, str] = {
+CREDENTIAL_CAUSES: Final[dict[str, str]] = {
     "SES-IAM-008": "AWS attached an AWSCompromisedKeyQuarantine policy: it found the user's access key "
     "exposed (for example in a public repository) and restricted it.",
     "SES-IAM-010": "A literal credential is written in an infrastructure template, where anyone who can "

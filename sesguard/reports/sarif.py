@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote
 
 from sesguard.atomic import write_text_atomic
@@ -21,7 +21,7 @@ INFORMATION_URI = "https://github.com/sesguard/sesguard"
 CATALOG_URI = f"{INFORMATION_URI}/blob/main/docs/policies.md"
 
 # severity -> (SARIF level, GitHub security-severity score)
-LEVELS: dict[str, tuple[str, str]] = {
+LEVELS: Final[dict[str, tuple[str, str]]] = {
     "critical": ("error", "9.5"),
     "high": ("error", "8.0"),
     "medium": ("warning", "5.5"),
