@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -171,8 +171,12 @@ def load_settings(
     waiver_paths: Sequence[Path],
     policies: Sequence[Policy],
     fail_on: str | None = None,
+    not_loaded: Collection[str] = (),
 ) -> Settings:
-    """Read the config file and waiver files, check them against the policies; raises ConfigError."""
+    """Read the config file and waiver files, check them against the policies; raises ConfigError.
+
+    ``not_loaded``: the IDs of policy files that could not be loaded (reported on their own): the
+    settings may name them without being wrong."""
     settings = Settings()
     if config_path is not None:
         if not config_path.exists():
@@ -199,17 +203,21 @@ def load_settings(
                 f"--fail-on: {fail_on!r} is not a severity (choose from {', '.join(SEVERITIES)})"
             )
         settings.fail_on = fail_on
-    _check_against_policies(settings, policies)
+    _check_against_policies(settings, policies, not_loaded)
     return settings
 
 
-def _check_against_policies(settings: Settings, policies: Sequence[Policy]) -> None:
+def _check_against_policies(
+    settings: Settings, policies: Sequence[Policy], not_loaded: Collection[str]
+) -> None:
     by_id = {p.id: p for p in policies}
     origin = settings.config_file or "config"
     for policy_id in settings.disabled:
-        if policy_id not in by_id:
+        if policy_id not in by_id and policy_id not in not_loaded:
             raise ConfigError(f"{origin}: disabled: unknown policy ID {policy_id!r}")
     for policy_id, overrides in settings.parameters.items():
+        if policy_id in not_loaded and policy_id not in by_id:
+            continue
         if policy_id not in by_id:
             raise ConfigError(f"{origin}: parameters.{policy_id}: unknown policy ID")
         declared = by_id[policy_id].parameters
@@ -227,7 +235,7 @@ def _check_against_policies(settings: Settings, policies: Sequence[Policy]) -> N
                 )
     seen: dict[str, Waiver] = {}
     for waiver in settings.waivers:
-        if waiver.policy not in by_id:
+        if waiver.policy not in by_id and waiver.policy not in not_loaded:
             raise ConfigError(f"{waiver.origin}: waiver for unknown policy ID {waiver.policy!r}")
         if waiver.row_id in seen:
             raise ConfigError(

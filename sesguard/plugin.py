@@ -68,7 +68,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Load policies, settings and waivers; bad files stop the run with one line (exit code 4)."""
+    """Load policies, settings and waivers; bad files stop the run with one line (exit code 4), except a
+    bad policy file: the others still run, and the run reports it and exits 4 (pytest_sessionfinish)."""
     from sesguard.run_setup import check_combination, prepare, requested
 
     if not requested(config.getoption):
@@ -422,8 +423,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         state.setup.started_at,
     )
     config.stash[OUTPUTS_KEY] = outputs
-    if outputs.problem is not None:
-        # The reports asked for do not exist: a usage error, said in one line after the results.
+    if outputs.problem is not None or state.setup.policy_problems:
+        # The reports asked for do not exist, or a policy file could not be loaded (every other policy
+        # ran): bad input, said in one line each after the results.
         session.exitstatus = pytest.ExitCode.USAGE_ERROR
     elif config.getoption("soft_fail") and session.exitstatus == pytest.ExitCode.TESTS_FAILED:
         session.exitstatus = pytest.ExitCode.OK

@@ -26,6 +26,18 @@ class PolicyError(ValueError):
 
 
 @dataclass(frozen=True)
+class PolicyProblem:
+    """A policy file that could not be loaded: the file as shown, its line (when known), what is wrong."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+@dataclass(frozen=True)
 class Policy:
     """One best practice: metadata, parameters, and the declarative conditions."""
 
@@ -253,14 +265,16 @@ def _param_refs(node: Any) -> Iterator[str]:
             yield from _param_refs(value)
 
 
-def policy_from_data(data: Mapping[str, Any], origin: str) -> Policy:
+def policy_from_data(data: Mapping[str, Any], origin: str, node: yaml.Node | None = None) -> Policy:
     """Build a Policy from validated data; checks what the schema cannot (parameter references)."""
     parameters = data.get("parameters", {})
     for section in ("assert", "scope", "applies_when"):
         for name in _param_refs(data.get(section)):
             if name not in parameters:
+                line = _line_of(node, [section])
                 raise PolicyError(
-                    f"{origin}: {section}: parameter {name!r} is used but not declared in 'parameters'"
+                    f"{origin}{f':{line}' if line else ''}: {section}: parameter {name!r} is used but not "
+                    "declared in 'parameters'"
                 )
     return Policy(
         id=data["id"],
@@ -313,7 +327,9 @@ def path_problems(data: Mapping[str, Any], origin: str, node: yaml.Node | None =
     return problems
 
 
-def _walk(condition: Any, where: list[Any], props: Mapping[str, Prop]) -> Iterator[tuple[list[Any], str, Prop | None]]:
+def _walk(
+    condition: Any, where: list[Any], props: Mapping[str, Prop]
+) -> Iterator[tuple[list[Any], str, Prop | None]]:
     """The paths of a condition, each with the list property whose items it names (in a ``where``)."""
     if not isinstance(condition, Mapping):
         return
@@ -342,7 +358,9 @@ def _path_problem(path: str, items: Prop | None, props: Mapping[str, Prop], reso
         return f"{path!r} is not a field of {items.name} items{_suggest(head, items.fields)}"
     prop = props.get(head)
     if prop is None:
-        return f"{path!r} names no property of {resource_type}{_suggest(head, props)} (docs/model.md lists them)"
+        return (
+            f"{path!r} names no property of {resource_type}{_suggest(head, props)} (docs/model.md lists them)"
+        )
     field_name = rest.partition(".")[0]
     if rest and prop.fields and field_name not in prop.fields:
         return f"{path!r}: {head} has no field {field_name!r}{_suggest(field_name, prop.fields)}"
@@ -364,30 +382,75 @@ def load_policy_file(path: Path, schema: Mapping[str, Any], origin: str | None =
     if problems:
         raise PolicyError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     if data["id"] != path.stem:
+        line = _line_of(node, ["id"])
         raise PolicyError(
-            f"{origin}: id: {data['id']!r} does not match the file name (expected {path.stem!r})"
+            f"{origin}{f':{line}' if line else ''}: id: {data['id']!r} does not match the file name "
+            f"(expected {path.stem!r})"
         )
-    return policy_from_data(data, origin)
+    return policy_from_data(data, origin, node)
 
 
-def load_policies(policy_dir: Path | None = None) -> list[Policy]:
-    """Load every ``*.yaml`` policy of a directory, sorted by ID; raises PolicyError on the first bad one."""
+@dataclass(frozen=True)
+class PolicySet:
+    """The policies of a directory that loaded (sorted by ID) and one problem per file that did not."""
+
+    policies: list[Policy]
+    problems: list[PolicyProblem]
+
+
+def read_policies(policy_dir: Path | None = None) -> PolicySet:
+    """Load every ``*.yaml`` policy of a directory: a bad file is one problem and the others still load.
+
+    Raises PolicyError only when there is nothing to load: no such directory, no policy file in it.
+    """
     directory = policy_dir or default_policy_dir()
     if not directory.is_dir():
         raise PolicyError(f"{directory}: policy directory not found")
     schema = load_schema(directory)
     policies: dict[str, Policy] = {}
-    for path in sorted(directory.glob("*.y*ml")):
+    problems: list[PolicyProblem] = []
+    paths = sorted(directory.glob("*.y*ml"))
+    for path in paths:
         origin = _display(path)
-        policy = load_policy_file(path, schema, origin)
+        try:
+            policy = load_policy_file(path, schema, origin)
+        except PolicyError as exc:
+            problems.append(_problem(str(exc), origin, path))
+            continue
         if policy.id in policies:
-            raise PolicyError(
-                f"{origin}: id: duplicate policy ID {policy.id!r} (also in {policies[policy.id].file})"
+            problems.append(
+                PolicyProblem(
+                    origin,
+                    None,
+                    f"id: duplicate policy ID {policy.id!r} (also in {policies[policy.id].file})",
+                )
             )
+            continue
         policies[policy.id] = policy
-    if not policies:
+    if not paths:
         raise PolicyError(f"{directory}: no policy files (*.yaml) found")
-    return [policies[key] for key in sorted(policies)]
+    return PolicySet([policies[key] for key in sorted(policies)], problems)
+
+
+def _problem(text: str, origin: str, path: Path) -> PolicyProblem:
+    """A loader's one line (``FILE[:LINE]: what``, the file as shown or as given) as a problem of ``origin``."""
+    for shown in (origin, str(path)):
+        if text.startswith(f"{shown}:"):
+            text = text[len(shown) + 1 :]
+            break
+    number, colon, rest = text.partition(": ")
+    if colon and number.isdigit():
+        return PolicyProblem(origin, int(number), rest)
+    return PolicyProblem(origin, None, text.removeprefix(" "))
+
+
+def load_policies(policy_dir: Path | None = None) -> list[Policy]:
+    """Load every ``*.yaml`` policy of a directory, sorted by ID; raises PolicyError on the first bad one
+    (a run loads with :func:`read_policies`, which keeps the others)."""
+    found = read_policies(policy_dir)
+    if found.problems:
+        raise PolicyError(str(found.problems[0]))
+    return found.policies
 
 
 def _display(path: Path) -> str:

@@ -125,4 +125,5 @@ def document(evaluation: Evaluation, setup: Setup, ran: Collection[str] = ()) ->
             "partial": len(findings) < len(everything),
         },
         policies=setup.policies,
+        policy_problems=setup.policy_problems,
     )

@@ -1,8 +1,10 @@
 """A run's setup from its options: what it reads, its policies, settings, baseline and report formats.
 
-Every problem (inconsistent options, a missing path, a bad policy, settings or snapshot file) is a
-:class:`~sesguard.usage.UsageError` whose one line is what the user sees (exit code 4). ``option``
-is how the caller reads an option by its ``dest`` name (pytest's ``config.getoption``).
+Every problem (inconsistent options, a missing path, a bad settings or snapshot file) is a
+:class:`~sesguard.usage.UsageError` whose one line is what the user sees (exit code 4). A bad policy
+file is not: it is one of the setup's ``policy_problems`` and every other policy still runs (the run
+reports it and exits 4). ``option`` is how the caller reads an option by its ``dest`` name (pytest's
+``config.getoption``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sesguard.config import ConfigError, Settings, Waiver, find_config, load_settings
 from sesguard.model import Inventory
-from sesguard.policies import Policy, PolicyError, default_policy_dir, load_policies
+from sesguard.policies import Policy, PolicyError, PolicyProblem, default_policy_dir, read_policies
 from sesguard.usage import UsageError
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ class Setup:
     snapshot: Inventory | None = None
     baseline: list[Waiver] = field(default_factory=list)
     live: LiveOptions | None = None
+    policy_problems: list[PolicyProblem] = field(default_factory=list)  # policy files not loaded
 
 
 def now() -> str:
@@ -67,9 +70,18 @@ def prepare(option: Option, progress: Callable[[str], None] | None = None) -> Se
     check_template_paths(option)
     policy_dir = Path(option("policies")) if option("policies") else default_policy_dir()
     try:
-        policies = load_policies(policy_dir)
+        found = read_policies(policy_dir)
+        if not found.policies:  # nothing left to check
+            raise UsageError("\n".join(str(problem) for problem in found.problems))
+        policies = found.policies
         config_path = Path(option("config")) if option("config") else find_config(Path.cwd())
-        settings = load_settings(config_path, [Path(p) for p in option("waivers")], policies, option("fail_on"))
+        settings = load_settings(
+            config_path,
+            [Path(p) for p in option("waivers")],
+            policies,
+            option("fail_on"),
+            not_loaded={Path(problem.file).stem for problem in found.problems},
+        )
         baseline = _read_baseline(option("baseline"))
     except (PolicyError, ConfigError) as exc:
         raise UsageError(str(exc)) from None
@@ -107,6 +119,7 @@ def prepare(option: Option, progress: Callable[[str], None] | None = None) -> Se
         snapshot=snapshot,
         baseline=baseline,
         live=live,
+        policy_problems=found.problems,
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sesguard.causes import cause_line
 from sesguard.engine import Finding
+from sesguard.findings.build import POLICY_SOURCE
 from sesguard.severity import SEVERITY_RANK
 from sesguard.terminal import row_line, safe
 from sesguard.verdicts import waiver_notice
@@ -27,6 +28,17 @@ def failing_lines(
     return lines + [f"{'ERROR ' if f.status == 'error' else 'FAILED'} {safe(f.id)} {row_line(f)}" for f in failing]
 
 
+def policy_problem_lines(document: Mapping[str, Any]) -> list[str]:
+    """One line per policy file that could not be loaded (the run still checked every other policy)."""
+    lines = []
+    for problem in document.get("input_problems") or ():
+        if problem.get("source") == POLICY_SOURCE:
+            where = f"{problem['file']}:{problem['line']}" if problem.get("line") else problem["file"]
+            text = f"ERROR  {where}: {problem['message']} (policy not loaded: no rows; exit code 4)"
+            lines.append(safe(text, limit=2000))
+    return lines
+
+
 def summary_lines(
     document: Mapping[str, Any],
     findings: Sequence[Finding],
@@ -36,7 +48,8 @@ def summary_lines(
     """The failing rows (by cause), the verdict with counts by status and severity, and the waivers,
     suppressions and baseline entries that need attention."""
     summary = document["summary"]
-    lines = failing_lines(findings, outcomes, document.get("causes") or ())
+    lines = policy_problem_lines(document)
+    lines += failing_lines(findings, outcomes, document.get("causes") or ())
     counts = ", ".join(f"{n} {s}" for s, n in summary["by_status"].items() if n)
     soft = " (--soft-fail: exit code 0)" if soft_fail else ""
     lines.append(f"verdict: {summary['verdict']} ({counts or 'no rows'}){soft}")

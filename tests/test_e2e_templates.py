@@ -126,7 +126,9 @@ def test_unparseable_template_is_an_error_row_and_the_rest_is_checked(
     assert any("broken.yaml:" in r["message"] and "cannot be parsed" in r["message"] for r in errors)
     assert rows_by_id(doc)[f"SES-CS-001::{TRANSACTIONAL}TransactionalSet"]["status"] == "pass"
     # the problem is said once for the set, with the rows it left unevaluated, not once per policy
-    result.stdout.fnmatch_lines(["ERROR  templates: * rows of * policies not evaluated: *broken.yaml:*cannot be parsed*"])
+    result.stdout.fnmatch_lines(
+        ["ERROR  templates: * rows of * policies not evaluated: *broken.yaml:*cannot be parsed*"]
+    )
     result.stdout.no_fnmatch_line("ERROR  SES-CS-001::templates*")
 
 
@@ -186,10 +188,12 @@ waivers:
     result.stdout.fnmatch_lines(["*XFAIL*SES-CS-001::*MarketingSet*waived until 2999-01-31*TICKET-12*"])
     result.stdout.fnmatch_lines(["*stale waiver: SES-CS-001::*TransactionalSet*"])
     # the waivers name rows by their former id (the bare logical ID): they still match, loudly
-    result.stdout.fnmatch_lines([
-        f"*renamed row: waiver SES-CS-001::MarketingSet matched SES-CS-001::{MARKETING}MarketingSet"
-        " by its former id; write the new id*"
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            f"*renamed row: waiver SES-CS-001::MarketingSet matched SES-CS-001::{MARKETING}MarketingSet"
+            " by its former id; write the new id*"
+        ]
+    )
     renamed = {w["resource"]: w.get("renamed_to") for w in doc["waivers"]}
     assert renamed["MarketingSender"] == f"SES-IAM-001::{MARKETING}MarketingSender"
     assert result.ret == 1  # the expired waiver's critical failure still fails the run
@@ -256,7 +260,12 @@ def test_bad_config_stops_with_one_line(
     result.stderr.fnmatch_lines([f"*{expected}*"])
 
 
-def test_malformed_policy_names_file_and_place(pytester: pytest.Pytester, templates: Path) -> None:
+def test_bad_policies_are_one_line_each_and_every_other_policy_still_runs(
+    pytester: pytest.Pytester, templates: Path
+) -> None:
+    """A policy that fails its schema, one whose path names no property, one that is not YAML: each is one
+    line ``FILE:LINE: what`` on the terminal and in findings.json's ``input_problems``; every other
+    policy's rows are evaluated and reported; the run exits 4 (bad input)."""
     policies = pytester.path / "policies"
     shutil.copytree(REPO / "policies", policies)
     text = (policies / "SES-CS-001.yaml").read_text()
@@ -266,9 +275,36 @@ def test_malformed_policy_names_file_and_place(pytester: pytest.Pytester, templa
             "assert:\n  all:\n  - path: x\n    op: exists\n  - path: enabled_event_types\n",
         ).replace("  op: contains_all\n", "", 1)
     )
-    result = run_checks(pytester, "--templates", str(templates), "--policies", str(policies))
+    text = (policies / "SES-CS-002.yaml").read_text()
+    (policies / "SES-CS-002.yaml").write_text(text.replace("  path: tls_policy\n", "  path: tls_polcy\n", 1))
+    (policies / "SES-CS-003.yaml").write_text("id: SES-CS-003\ntitle: [unclosed\n")
+    report_dir = pytester.path / "out"
+    result = run_checks(
+        pytester, "--templates", str(templates), "--policies", str(policies), "--report-dir", str(report_dir)
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*policies/SES-CS-001.yaml:*: assert.all[[]1[]]: 'op' is required*"])
+    expected = [
+        ("SES-CS-001", "assert.all[[]1[]]: 'op' is required"),
+        (
+            "SES-CS-002",
+            "assert.path: 'tls_polcy' names no property of configuration_set; did you mean 'tls_policy'?",
+        ),
+        ("SES-CS-003", "invalid YAML: "),
+    ]
+    result.stdout.fnmatch_lines(
+        [f"ERROR  policies/{p}.yaml:*: {what}*(policy not loaded*" for p, what in expected]
+    )
+    for policy, _ in expected:
+        assert result.stdout.str().count(f"policies/{policy}.yaml:") == 1  # said once
+    doc = findings(report_dir)
+    problems = {p["file"]: p for p in doc["input_problems"] if p["source"] == "policy"}
+    assert sorted(problems) == [f"policies/{p}.yaml" for p, _ in expected]
+    line = problems["policies/SES-CS-002.yaml"]["line"]
+    assert "tls_polcy" in (policies / "SES-CS-002.yaml").read_text().splitlines()[line - 1]
+    ran = {row["policy_id"] for row in doc["findings"]}
+    assert not ran & {p for p, _ in expected}
+    assert {"SES-CS-004", "SES-IAM-001", "SES-ID-001"} <= ran  # the others ran and were reported
+    assert (report_dir / "report.html").exists()
 
 
 def test_duplicate_policy_id_is_an_error(pytester: pytest.Pytester, templates: Path) -> None:
@@ -277,7 +313,7 @@ def test_duplicate_policy_id_is_an_error(pytester: pytest.Pytester, templates: P
     shutil.copy(policies / "SES-CS-001.yaml", policies / "SES-CS-001.yml")
     result = run_checks(pytester, "--templates", str(templates), "--policies", str(policies))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*SES-CS-001.yml: id: duplicate policy ID 'SES-CS-001'*"])
+    result.stdout.fnmatch_lines(["ERROR  *SES-CS-001.yml: id: duplicate policy ID 'SES-CS-001'*"])
 
 
 def test_policy_id_must_match_its_file_name(pytester: pytest.Pytester, templates: Path) -> None:
@@ -286,7 +322,19 @@ def test_policy_id_must_match_its_file_name(pytester: pytest.Pytester, templates
     shutil.copy(policies / "SES-CS-001.yaml", policies / "SES-CS-009.yaml")
     result = run_checks(pytester, "--templates", str(templates), "--policies", str(policies))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*SES-CS-009.yaml: id: 'SES-CS-001' does not match the file name*"])
+    result.stdout.fnmatch_lines(["ERROR  *SES-CS-009.yaml:1: id: 'SES-CS-001' does not match the file name*"])
+
+
+def test_a_policy_folder_without_one_good_policy_stops_the_run(
+    pytester: pytest.Pytester, templates: Path
+) -> None:
+    policies = pytester.path / "policies"
+    policies.mkdir()
+    shutil.copy(REPO / "policies" / "schema.json", policies)
+    (policies / "SES-CS-001.yaml").write_text("id: SES-CS-001\ntitle: [unclosed\n")
+    result = run_checks(pytester, "--templates", str(templates), "--policies", str(policies))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*SES-CS-001.yaml:*: invalid YAML*"])
 
 
 def test_no_source_is_a_usage_error(pytester: pytest.Pytester) -> None:

@@ -101,9 +101,11 @@ def test_a_path_naming_no_property_is_a_load_error(
     assert misspelt in path.read_text().splitlines()[line - 1]
 
 
-def test_a_typo_in_a_policy_path_stops_the_run_with_file_and_line(pytester: pytest.Pytester) -> None:
-    """``pytest checks/ --policies DIR``: a misspelt path is a usage error naming the file and line,
-    never a silent 'not available from this source' on every row."""
+def test_a_typo_in_a_policy_path_is_reported_with_file_and_line_and_the_rest_still_runs(
+    pytester: pytest.Pytester,
+) -> None:
+    """``pytest checks/ --policies DIR``: a misspelt path is bad input naming the file and line (exit 4),
+    never a silent 'not available from this source' on every row; the other policies still run."""
     policies = pytester.path / "policies"
     shutil.copytree(REPO / "policies", policies)
     _edit(policies / "SES-CS-001.yaml", "  path: enabled_event_types\n", "  path: enabeld_event_types\n")
@@ -114,11 +116,12 @@ def test_a_typo_in_a_policy_path_stops_the_run_with_file_and_line(pytester: pyte
         "--templates", str(templates), "--policies", str(policies),
     )  # fmt: skip
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(
-        ["*policies/SES-CS-001.yaml:11: assert.path: 'enabeld_event_types' names no property of configuration_set;"
-         " did you mean 'enabled_event_types'?*"]
+    result.stdout.fnmatch_lines(
+        ["ERROR  policies/SES-CS-001.yaml:11: assert.path: 'enabeld_event_types' names no property of"
+         " configuration_set; did you mean 'enabled_event_types'?*"]
     )  # fmt: skip
-    assert "SES-CS-002" not in result.stdout.str()  # nothing was evaluated
+    assert "SES-CS-001::" not in result.stdout.str()  # the bad policy has no rows
+    result.stdout.fnmatch_lines(["FAILED SES-CS-004::*"])  # the others were evaluated
 
 
 def test_catalogue_entries_are_well_formed() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any
 
 from sesguard import __version__
@@ -18,7 +19,7 @@ from sesguard.findings.format import (
     RowResource,
 )
 from sesguard.model import ACCOUNT, Inventory, is_unknown
-from sesguard.policies import Policy
+from sesguard.policies import Policy, PolicyProblem
 from sesguard.verdicts import WaiverState, fails_build
 
 
@@ -128,8 +129,9 @@ def build_document(
     inventory: Inventory,
     run: dict[str, Any],
     policies: Sequence[Policy] = (),
+    policy_problems: Sequence[PolicyProblem] = (),
 ) -> dict[str, Any]:
-    """The whole findings document."""
+    """The whole findings document (``policy_problems``: the policy files that could not be loaded)."""
     rows = [finding_row(f) for f in sorted(findings, key=lambda f: f.id)]
     return {
         "format": FORMAT,
@@ -140,7 +142,7 @@ def build_document(
         "waivers": [w.as_dict() for w in waivers],
         "rates": _rates(inventory),
         "causes": [c.as_dict() for c in group_causes(findings, inventory)],
-        "input_problems": _input_problems(inventory),
+        "input_problems": _input_problems(inventory) + [policy_problem(p) for p in policy_problems],
         "policies": {p.id: policy_entry(p) for p in sorted(policies, key=lambda p: p.id)},
     }
 
@@ -154,3 +156,14 @@ def _input_problems(inventory: Inventory) -> list[dict[str, Any]]:
             {"set": error.set_name, "source": error.source, **where, "code": error.code, "message": error.message}
         )
     return problems
+
+
+POLICY_SOURCE = "policy"
+"""The ``source`` of an input problem that is a policy file (its ``set``: the policy folder)."""
+
+
+def policy_problem(problem: PolicyProblem) -> dict[str, Any]:
+    """A policy file that could not be loaded, as an entry of ``input_problems``."""
+    where = {"file": problem.file, **({"line": problem.line} if problem.line else {})}
+    folder = str(PurePath(problem.file).parent)
+    return {"set": folder, "source": POLICY_SOURCE, **where, "code": "bad_policy", "message": problem.message}
