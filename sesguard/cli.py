@@ -73,14 +73,29 @@ def run_pytest(command: Sequence[str], env: dict[str, str] | None = None, to_std
 
 
 def run_and_print(command: Sequence[str], args: argparse.Namespace, env: dict[str, str] | None = None) -> int:
-    """Run pytest; with ``--output FMT`` print that report of the run to standard output."""
+    """Run pytest; with ``--output FMT`` print that report of the run to standard output (also when the
+    run exits 4 having written its findings, as for a policy file that could not be loaded: the other
+    policies ran)."""
     fmt = getattr(args, "output", None)
+    report_dir = Path(args.report_dir or DEFAULT_REPORT_DIR)
+    before = _written(report_dir)
     code = run_pytest(command, env, to_stderr=bool(fmt))
-    if fmt and code in (0, 1):
-        text = render_output(Path(args.report_dir or DEFAULT_REPORT_DIR), fmt)
+    if fmt and (code in (0, 1) or (code == USAGE_ERROR and _written(report_dir) not in (None, before))):
+        text = render_output(report_dir, fmt)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
     return code
+
+
+def _written(report_dir: Path) -> tuple[int, int] | None:
+    """When and as what file ``findings.json`` was last written (None: there is none)."""
+    from sesguard.findings.format import FILE as FINDINGS_FILE
+
+    try:
+        stat = (report_dir / FINDINGS_FILE).stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
 
 
 def render_output(report_dir: Path, fmt: str) -> str:

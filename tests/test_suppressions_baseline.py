@@ -187,3 +187,22 @@ def test_output_prints_one_machine_readable_report_on_stdout(tmp_path: Path, fmt
         assert data == []  # Security Hub findings need an account: templates have none
     assert "test session starts" in result.stderr
     assert (tmp_path / "out" / "findings.json").exists()
+
+
+def test_output_is_printed_when_a_bad_policy_file_made_the_run_exit_4(tmp_path: Path) -> None:
+    """The other policies ran and their findings were written: ``-o`` prints them (the exit code still
+    says the input was bad); a run that wrote nothing prints nothing."""
+    shutil.copyfile(EXAMPLES / "marketing-mail.yaml", tmp_path / "m.yaml")
+    policies = tmp_path / "policies"
+    shutil.copytree(REPO / "policies", policies)
+    (policies / "SES-CS-001.yaml").write_text("id: SES-CS-001\ntitle: [unclosed\n")
+    command = [str(SESGUARD), "iac", "m.yaml", "--report-dir", "out", "-o", "json"]
+    command += ["--policies", str(policies)]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 4, result.stderr[-2000:]
+    data = json.loads(result.stdout)
+    assert [p["file"] for p in data["input_problems"]] == ["policies/SES-CS-001.yaml"]
+    assert data["findings"] and "SES-CS-001" not in {row["policy_id"] for row in data["findings"]}
+    command[2] = "nope.yaml"
+    again = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert again.returncode == 4 and again.stdout == ""  # no run: the old findings.json is not printed
