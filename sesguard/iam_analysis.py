@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import fnmatch
+import gzip
+import importlib.util
 import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, Final, TypeVar
-
-import botocore.session
 
 from sesguard.iam_deny import DenySet
 from sesguard.iam_patterns import covers_an_address_family, glob_matches_anything
@@ -44,12 +45,42 @@ PRINCIPAL_RESTRICTING_KEYS: Final = frozenset(
 
 @cache
 def ses_actions() -> tuple[str, ...]:
-    """Every SES IAM action (``ses:`` covers both API versions), from botocore's service models."""
-    session = botocore.session.get_session()
+    """Every SES IAM action (``ses:`` covers both API versions), from botocore's service models.
+
+    The models are read from botocore's data folder as its loader finds them (the latest API version
+    of each service, ``service-2.json`` or ``.json.gz``), without importing ``botocore.session``
+    (a fifth of a second: HTTP, TLS and documentation modules a template run has no use for); through
+    botocore's session when the folder is not there (a zipped install).
+    """
     names: set[str] = set(SEND_ACTIONS)
     for service in ("ses", "sesv2"):
-        names.update(f"ses:{op}" for op in session.get_service_model(service).operation_names)
+        operations = _model_operations(service)
+        if operations is None:
+            import botocore.session
+
+            operations = botocore.session.get_session().get_service_model(service).operation_names
+        names.update(f"ses:{op}" for op in operations)
     return tuple(sorted(names))
+
+
+def _model_operations(service: str) -> list[str] | None:
+    """The operation names of ``service``'s latest model in botocore's data folder; None when absent."""
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data" / service
+    models = [
+        model
+        for version in (sorted(folder.iterdir(), reverse=True) if folder.is_dir() else [])
+        for model in (version / "service-2.json", version / "service-2.json.gz")
+        if model.is_file()
+    ]
+    if not models:
+        return None
+    raw = models[0].read_bytes()
+    document = json.loads(gzip.decompress(raw) if models[0].suffix == ".gz" else raw)
+    operations = document.get("operations") if isinstance(document, dict) else None
+    return list(operations) if isinstance(operations, dict) else None
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -14,6 +14,7 @@ from sesguard.iam_analysis import (
     parse_operator,
     public_statements,
     resources_scoped,
+    ses_actions,
     ses_resource_kind,
 )
 from sesguard.model import Unknown, is_unknown
@@ -347,3 +348,25 @@ def test_customer_managed_policy_arns_are_not_aws_managed() -> None:
         aws_managed_policy_name("arn:${AWS::Partition}:iam::123456789012:policy/AmazonSESFullAccess") is None
     )
     assert aws_managed_policy_name("arn:aws:iam::123456789012:policy/x") is None
+
+
+def test_the_ses_actions_are_those_of_botocores_service_models() -> None:
+    """Read from botocore's model files (no ``botocore.session``), they are what its loader gives."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    expected = {
+        f"ses:{op}"
+        for service in ("ses", "sesv2")
+        for op in session.get_service_model(service).operation_names
+    }
+    assert set(ses_actions()) == expected | {
+        "ses:SendEmail",
+        "ses:SendRawEmail",
+        "ses:SendBulkEmail",
+        "ses:SendTemplatedEmail",
+        "ses:SendBulkTemplatedEmail",
+    }
+    assert {"ses:CreateEmailIdentity", "ses:DeleteIdentity", "ses:PutAccountVdmAttributes"} <= set(
+        ses_actions()
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,25 @@ def test_the_local_endpoint_loads_moto_only_when_it_starts(module: str) -> None:
 
 def test_the_check_really_sees_moto() -> None:  # the control: the check can fail
     assert _loaded_after("sesguard.local.moto_bridge", "moto") == ["moto"]
+
+
+def test_a_template_run_loads_no_aws_client(tmp_path: Path) -> None:
+    """``pytest checks/ --templates``: botocore's session and boto3 (HTTP, TLS, documentation: a fifth
+    of a second) are for live runs; the SES action names a wildcard grants come from its model files."""
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "modules_at_exit.py").write_text(
+        "import sys\n\ndef pytest_unconfigure(config):\n"
+        "    print('LOADED', [m for m in ('boto3', 'botocore.session', 'urllib3') if m in sys.modules])\n"
+    )
+    template = root / "tests" / "fixtures" / "cfn" / "policies" / "SES-IAM-001.yaml"  # grants ses:*
+    command = [sys.executable, "-m", "pytest", str(root / "checks"), "-p", "modules_at_exit", "-p", "no:cacheprovider",
+               "--templates", str(template), "--report-dir", str(tmp_path / "reports")]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert result.returncode == 1, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "LOADED []" in result.stdout
+    # the control: the run did expand ses:* into botocore's operations (a v1-only one among them)
+    assert "ses:GetBlacklistReports" in (tmp_path / "reports" / "findings.json").read_text()
 
 
 # --- the import graph ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from sesguard.sources.cfn.normalize import DmarcRecords, TemplateFacts, Template
 from sesguard.sources.cfn.resolve import Resolver
 from sesguard.sources.cfn.sam_roles import with_sam_roles
 
+RECORD_TYPES: Final = frozenset({"AWS::Route53::RecordSet", "AWS::Route53::RecordSetGroup"})
 MAX_FREE_CONDITIONS: Final = 4  # 16 branches; beyond, Fn::If values that differ stay Unknown
 
 
@@ -49,18 +50,36 @@ def normalize_branchwise(
 
 
 def set_records(templates: list[tuple[str, Mapping[str, Any]]], set_name: str) -> dict[str, DmarcRecords]:
-    """For each file, the DMARC records of the set's other templates (read with their defaults)."""
-    own = {file: TemplateNormalizer(t, file, set_name).dmarc_records() for file, t in templates}
+    """For each file, the DMARC records of the set's other templates (read with their defaults).
+
+    Only templates with a Route 53 record are normalized for their records, and only those that have
+    some are merged: linear in the files of the set, not quadratic.
+    """
+    own = {
+        file: TemplateNormalizer(t, file, set_name).dmarc_records()
+        for file, t in templates
+        if _has_records(t)
+    }
+    having = [(other, records) for other, records in own.items() if records[0] or records[1]]
     result: dict[str, DmarcRecords] = {}
     for file, _ in templates:
         found: dict[str, Any] = {}
         uncertain: list[tuple[str | None, Any, str]] = []
-        for other, (records, unnamed) in own.items():
+        for other, (records, unnamed) in having:
             if other != file:
                 found.update(records)
                 uncertain.extend(unnamed)
         result[file] = (found, uncertain)
     return result
+
+
+def _has_records(template: Mapping[str, Any]) -> bool:
+    """Whether the template declares a resource of a type :meth:`TemplateNormalizer.dmarc_records` reads."""
+    resources = template.get("Resources")
+    return isinstance(resources, Mapping) and any(
+        isinstance(body, Mapping) and isinstance(body.get("Type"), str) and body["Type"] in RECORD_TYPES
+        for body in resources.values()
+    )
 
 
 def _merge(variants: list[tuple[Assignment, TemplateFacts]]) -> TemplateFacts:

@@ -103,10 +103,17 @@ def attach_across_files(
     whose name cannot be resolved, with the reason; ``home_of``: a principal's home (default: its file).
     """
     principals = [r for r in resources if r.type == IAM_PRINCIPAL]
+    homes_and_names = [
+        (
+            home_of(principal) if home_of is not None else str(principal.location.file),
+            unnamed.get((str(principal.location.file), principal.id), principal.props.get("name")),
+        )
+        for principal in principals
+    ]
     for home, variants in sources:
-        for principal in principals:
-            own_home = home_of(principal) if home_of is not None else str(principal.location.file)
-            name = unnamed.get((str(principal.location.file), principal.id), principal.props.get("name"))
+        if not any(links for _, links in variants):
+            continue  # most files name no principal of another: linear in files, not files x principals
+        for principal, (own_home, name) in zip(principals, homes_and_names, strict=True):
             for field in ("policy_documents", "groups"):
                 given = [(label, _entries(principal, own_home, name, links, field)) for label, links in variants]
                 if not any(entries for _, entries in given):
