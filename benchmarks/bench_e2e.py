@@ -261,22 +261,28 @@ policies:
 """
 
 
+def endpoint_env(url: str) -> dict[str, str]:
+    """This process's environment with the local endpoint's URL, fake keys and home region as the AWS
+    configuration (and no other AWS_ setting)."""
+    from sesguard.local import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
+
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+        "AWS_ENDPOINT_URL": url,
+        "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_ACCESS_KEY,
+        "AWS_DEFAULT_REGION": REGIONS[0],
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
 def bench_live(work: Path, custodian: str | None, snapshot_out: Path) -> list[Measured]:
     from bench_live import start_endpoint
-
-    from sesguard.local import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
 
     process, url = start_endpoint()
     try:
         build_live(url, domains=500, addresses=250, sets=125, users=500)
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
-            "AWS_ENDPOINT_URL": url,
-            "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY_ID,
-            "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_ACCESS_KEY,
-            "AWS_DEFAULT_REGION": REGIONS[0],
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }
+        env = endpoint_env(url)
         args: list[str | Path] = ["--aws", "--regions", ",".join(REGIONS), "--inventory-out", snapshot_out]
         label = "sesguard: live scan, 2 regions x 875 SES resources + 500 users"
         runs = [sesguard(label, args, work, env, process.pid)]

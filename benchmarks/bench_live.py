@@ -267,8 +267,8 @@ def report(rows: list[dict[str, Any]]) -> str:
         "- IAM is paged at the `MaxItems` asked for (1,000), as on AWS: 1,000 users need 2 pages.",
         "- A tenth of the users may send: their keys, key use and console password are read directly",
         "  (3 calls each), because the credential report can be four hours old.",
-        "- `GetIdentityNotificationAttributes` is paced at one call per 1.1 s (AWS: one per second, and",
-        "  the endpoint enforces it), so at 1,000 identities the wall time is bound by those 10 calls,",
+        "- `GetIdentityNotificationAttributes` starts 1.02 s after the previous call ended (AWS: one per",
+        "  second, and the endpoint enforces it), so at 1,000 identities the wall time is bound by those 10 calls,",
         "  not by the scanner. `DescribeAlarms` is one page here (at most 100 alarms).",
         "- Here the endpoint is one Python process on the same 2 cores, so 8 workers gain little over 1.",
     ]

@@ -29,7 +29,7 @@ def test_hundreds_of_identities_per_region_have_every_topic_without_retries(
     for region in (HOME, OTHER):
         _identities(endpoint, region)
     # No retry to fall back on: only the pacing keeps the endpoint's 1 rps throttle from answering. It
-    # holds under any load: each batch starts after the previous one was answered, so arrived, plus 1.1 s.
+    # holds under any load: each batch starts 1.02 s after the previous one was answered, so arrived.
     inventory = scan(regions=[HOME, OTHER], max_attempts=1)
     assert inventory.errors == []
     assert inventory.meta["live"]["read_failures"] == []
@@ -43,7 +43,11 @@ def test_hundreds_of_identities_per_region_have_every_topic_without_retries(
     unpaced = scan(regions=[HOME], max_attempts=1)
     codes = {f["code"] for f in unpaced.meta["live"]["read_failures"]}
     assert codes == {"Throttling"}
-    assert [r for r in unpaced.resources if r.type == "email_identity" and is_unknown(r.props["notification_topics"])]
+    assert [
+        r
+        for r in unpaced.resources
+        if r.type == "email_identity" and is_unknown(r.props["notification_topics"])
+    ]
 
 
 def test_pacer_starts_each_call_an_interval_after_the_previous_one_ended() -> None:
@@ -85,3 +89,39 @@ def test_pacer_runs_one_call_at_a_time_across_threads() -> None:
     for thread in threads:
         thread.join()
     assert most == [1]
+
+
+def test_notification_batches_start_while_the_item_pool_is_busy() -> None:
+    """The paced series never waits in the item pool's queue (behind hundreds of GetEmailIdentity calls)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from typing import Any
+
+    from sesguard.sources.live.errors import Collected
+    from sesguard.sources.live.identities import finish_identities, start_identities
+    from sesguard.sources.live.scope import Scope
+
+    from .live_support import ACCOUNT
+
+    class V1:
+        def get_identity_notification_attributes(self, Identities: list[str]) -> dict[str, Any]:
+            return {"NotificationAttributes": {name: {"BounceTopic": "arn:t"} for name in Identities}}
+
+    class V2:
+        def get_email_identity(self, EmailIdentity: str) -> dict[str, Any]:
+            return {"IdentityType": "DOMAIN", "VerificationStatus": "SUCCESS"}
+
+    busy = threading.Event()
+    listed = {
+        f"d{i}.example": {"IdentityName": f"d{i}.example", "IdentityType": "DOMAIN"} for i in range(150)
+    }
+    with ThreadPoolExecutor(1) as pool, ThreadPoolExecutor(1) as paced:
+        pool.submit(busy.wait, 30)  # the item pool's one thread is taken
+        reads = start_identities(
+            V2(), V1(), Scope(ACCOUNT, HOME), listed, pool=pool, paced=paced, pacer=Pacer(0), dmarc=None
+        )
+        assert len(reads.notified.result(timeout=10)) == 2  # both batches answered, the pool still busy
+        busy.set()
+        out = Collected()
+        finish_identities(reads, out, sandbox=False)
+    assert len(out.resources) == 150
+    assert {r.props["notification_topics"]["BOUNCE"] for r in out.resources} == {"arn:t"}

@@ -1,9 +1,13 @@
 """The live scan: accounts x regions read concurrently into one :class:`~sesguard.model.Inventory`.
 
-Two pools of ``max_workers`` threads: the scan pool runs one task per account (entering it: assume
+Three pools of ``max_workers`` threads: the scan pool runs one task per account (entering it: assume
 role, list regions), then one per account x region and one per account for IAM; the item pool runs
-the per-item calls those tasks fan out (``GetEmailIdentity``, notification batches, configuration
-sets, per-user key reads, DNS). Item tasks never wait on other tasks, so the pools cannot deadlock.
+the per-item calls those tasks fan out (``GetEmailIdentity``, configuration sets, the reputation
+metrics, receipt rules, per-user key reads, DNS); the paced pool runs each region's series of calls
+that AWS rate-limits (the notification batches), so they start as soon as the identities are listed
+instead of waiting behind the item pool's queue (a region task starts at most one series, so the
+paced pool, as wide as the scan pool, never queues). Item and paced tasks never wait on other tasks,
+so the pools cannot deadlock.
 """
 
 from __future__ import annotations
@@ -118,7 +122,9 @@ class _Scan:
         resolver = self.options.resolver or default_resolver()
         if resolver is None:
             # --dns was asked for: the DMARC rows must say they could not be checked, not skip.
-            self.result.notes["dns"] = "DMARC not checked: DNS look-ups need dnspython (pip install 'sesguard[dns]')"
+            self.result.notes["dns"] = (
+                "DMARC not checked: DNS look-ups need dnspython (pip install 'sesguard[dns]')"
+            )
             return DmarcChecker(_resolver_unavailable)
         return DmarcChecker(resolver)
 
@@ -199,12 +205,15 @@ class _Scan:
         read_iam(iam, scope, items, out, report_wait=self.options.credential_report_wait, now=self.now)
         return out
 
-    def read_region(self, session: AccountSession, scope: Scope, items: Executor) -> Collected:
+    def read_region(
+        self, session: AccountSession, scope: Scope, items: Executor, paced: Executor
+    ) -> Collected:
         """Read one account and region."""
         out = read_region(
             session,
             scope,
             items,
+            paced,
             now=self.now,
             lookback_days=self.options.lookback_days,
             dmarc=self.dmarc,
@@ -226,7 +235,9 @@ def _fail_everywhere(
     """Errors blocking everything of an account: its region sets (``<account>/*`` when unknown) and IAM set."""
     for scope in [Scope(account, r) for r in regions or ["*"]] + [Scope(account, None)]:
         location = Location(account=account, region=None if scope.region == "*" else scope.region)
-        out.fail_types(exc, operation=operation, set_ref=scope.set_ref, location=location, affects=("*",), fix=fix)
+        out.fail_types(
+            exc, operation=operation, set_ref=scope.set_ref, location=location, affects=("*",), fix=fix
+        )
 
 
 def _guarded(
@@ -265,6 +276,7 @@ def collect_live(options: LiveOptions) -> Inventory:
         with (
             ThreadPoolExecutor(options.max_workers, thread_name_prefix="sesguard-scan") as outer,
             ThreadPoolExecutor(options.max_workers, thread_name_prefix="sesguard-item") as items,
+            ThreadPoolExecutor(options.max_workers, thread_name_prefix="sesguard-paced") as paced,
         ):
             known = caller
             plans = fan_out(outer, lambda account: scan.plan(known, account), targets)
@@ -275,7 +287,7 @@ def collect_live(options: LiveOptions) -> Inventory:
                 if session is None:
                     continue
                 for scope in plan.scopes:
-                    task = partial(scan.read_region, session, scope, items)
+                    task = partial(scan.read_region, session, scope, items, paced)
                     future = outer.submit(_guarded, task, [scope], REGIONAL_TYPES, "read region")
                     work[future] = f"{scope.account} {scope.region}"
                 if plan.account_scope is not None:

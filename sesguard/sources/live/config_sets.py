@@ -7,7 +7,8 @@ A failed per-set call keeps the set with ``Unknown`` for the properties that cal
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
 from typing import Any, Final
 
 from sesguard.model import CONFIGURATION_SET, EMAIL_IDENTITY, Resource
@@ -64,8 +65,19 @@ def destination(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_configuration_sets(v2: Client, scope: Scope, pool: Executor, out: Collected) -> None:
-    """Read every configuration set of the scope into ``out``."""
+@dataclass
+class SetReads:
+    """The per-set calls of one scope's configuration sets under way."""
+
+    scope: Scope
+    names: list[str]
+    sets: dict[str, Future[tuple[Any, BaseException | None]]]
+    dests: dict[str, Future[tuple[Any, BaseException | None]]]
+
+
+def start_configuration_sets(v2: Client, scope: Scope, pool: Executor, out: Collected) -> SetReads | None:
+    """List the scope's configuration sets and start their per-set calls on ``pool``; None when the
+    listing failed (recorded in ``out``)."""
     try:
         names = sorted(
             {
@@ -82,15 +94,21 @@ def read_configuration_sets(v2: Client, scope: Scope, pool: Executor, out: Colle
             location=scope.location(),
             affects=(CONFIGURATION_SET, EMAIL_IDENTITY),
         )
-        return
+        return None
     sets = {n: pool.submit(attempt, v2.get_configuration_set, ConfigurationSetName=n) for n in names}
     dests = {
         n: pool.submit(attempt, v2.get_configuration_set_event_destinations, ConfigurationSetName=n)
         for n in names
     }
-    for name in names:
+    return SetReads(scope, names, sets, dests)
+
+
+def finish_configuration_sets(reads: SetReads, out: Collected) -> None:
+    """Wait for the calls started by :func:`start_configuration_sets`; the sets go into ``out``."""
+    scope = reads.scope
+    for name in reads.names:
         props: dict[str, Any] = {"name": name}
-        response, failed = sets[name].result()
+        response, failed = reads.sets[name].result()
         if failed is not None:
             reason = out.fail_props(
                 failed,
@@ -101,7 +119,7 @@ def read_configuration_sets(v2: Client, scope: Scope, pool: Executor, out: Colle
             props.update(dict.fromkeys(SET_PROPS, reason))
         else:
             props.update(set_props(response))
-        response, failed = dests[name].result()
+        response, failed = reads.dests[name].result()
         if failed is not None:
             props["event_destinations"] = out.fail_props(
                 failed,

@@ -3,8 +3,9 @@
 Calls: ``ListEmailIdentities`` (1,000 a page, to the end), one ``GetEmailIdentity`` per identity
 (the only call that returns DKIM, MAIL FROM, the default configuration set and every
 sending-authorization policy), and v1 ``GetIdentityNotificationAttributes`` for 100 identities a
-call, paced at its documented rate (one request per second per account and region). Details run
-concurrently on the scan's item pool; the notification batches run one after another in one task.
+call, paced at its documented rate (one request per second per account and region). The notification
+batches are the longest series of a region (one a second): they start first, right after the listing,
+one after another in one task on the scan's paced pool; the details run meanwhile on the item pool.
 
 A listing failure blocks the whole type (a partial list would look complete). A failed
 ``GetEmailIdentity`` keeps the identity, with what the listing told (type, verification status)
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import Executor, Future
+from dataclasses import dataclass
 from typing import Any, Final
 
 from sesguard.model import EMAIL_IDENTITY, Resource, Unknown
@@ -29,9 +31,12 @@ from sesguard.sources.live.values import iso, upper
 
 LIST_PAGE: Final = 1000
 NOTIFICATION_BATCH: Final = 100
-# GetIdentityNotificationAttributes "is throttled at one request per second" (SES API reference);
-# a little more, so network jitter does not bring two requests closer than that at AWS.
-NOTIFICATION_INTERVAL: Final = 1.1
+# GetIdentityNotificationAttributes "is throttled at one request per second" (SES API reference). The
+# pacer starts each call this long after the previous one *ended*: AWS counts a request when it
+# arrives, which is before its answer ends, so arrivals are at least a second apart whatever the
+# network's delays (a start-to-start pace cannot promise that: a delayed request followed by a quick
+# one arrive closer than they were sent). The 20 ms over the second only absorb clock granularity.
+NOTIFICATION_INTERVAL: Final = 1.02
 
 # Properties GetEmailIdentity provides (Unknown when it fails).
 DETAIL_PROPS: Final = (
@@ -113,18 +118,9 @@ def _notification_batches(
     return results
 
 
-def read_identities(
-    v2: Client,
-    v1: Client,
-    scope: Scope,
-    pool: Executor,
-    out: Collected,
-    *,
-    sandbox: Any,
-    dmarc: DmarcChecker | None,
-    pacer: Pacer,
-) -> None:
-    """Read every email identity of the scope into ``out``."""
+def list_identities(v2: Client, scope: Scope, out: Collected) -> dict[str, dict[str, Any]] | None:
+    """Every identity of the scope by name (``ListEmailIdentities`` to the last page); None when the
+    listing failed (recorded in ``out``: a partial list would look complete)."""
     try:
         listed = [
             e
@@ -139,17 +135,50 @@ def read_identities(
             location=scope.location(),
             affects=(EMAIL_IDENTITY,),
         )
-        return
-    by_name = {e["IdentityName"]: e for e in listed if e.get("IdentityName")}
-    names = sorted(by_name)
-    details = {name: pool.submit(attempt, v2.get_email_identity, EmailIdentity=name) for name in names}
-    batches = _chunks(names, NOTIFICATION_BATCH)
-    notified = pool.submit(_notification_batches, v1, batches, pacer)
-    domains = sorted({identity_domain(n) for n in names})
-    policies: dict[str, Future[Any]] = {d: pool.submit(dmarc.policy, d) for d in domains} if dmarc else {}
+        return None
+    return {e["IdentityName"]: e for e in listed if e.get("IdentityName")}
 
+
+@dataclass
+class IdentityReads:
+    """The calls of one scope's identities under way: the paced notification batches, the details, DMARC."""
+
+    scope: Scope
+    by_name: dict[str, dict[str, Any]]
+    batches: list[list[str]]
+    notified: Future[list[tuple[Any, BaseException | None]]]
+    details: dict[str, Future[tuple[Any, BaseException | None]]]
+    policies: dict[str, Future[Any]] | None
+
+
+def start_identities(
+    v2: Client,
+    v1: Client,
+    scope: Scope,
+    by_name: dict[str, dict[str, Any]],
+    *,
+    pool: Executor,
+    paced: Executor,
+    pacer: Pacer,
+    dmarc: DmarcChecker | None,
+) -> IdentityReads:
+    """Start reading the listed identities: the notification batches first, on ``paced`` (their documented
+    rate makes them the scope's longest series: they must never wait in ``pool``'s queue), then one
+    ``GetEmailIdentity`` each and the DMARC look-ups on ``pool``."""
+    names = sorted(by_name)
+    batches = _chunks(names, NOTIFICATION_BATCH)
+    notified = paced.submit(_notification_batches, v1, batches, pacer)
+    details = {name: pool.submit(attempt, v2.get_email_identity, EmailIdentity=name) for name in names}
+    domains = sorted({identity_domain(n) for n in names})
+    policies = {d: pool.submit(dmarc.policy, d) for d in domains} if dmarc else None
+    return IdentityReads(scope, by_name, batches, notified, details, policies)
+
+
+def finish_identities(reads: IdentityReads, out: Collected, *, sandbox: Any) -> None:
+    """Wait for the reads started by :func:`start_identities`; the identities go into ``out``."""
+    scope = reads.scope
     topics: dict[str, Any] = {}
-    for batch, (response, failed) in zip(batches, notified.result(), strict=True):
+    for batch, (response, failed) in zip(reads.batches, reads.notified.result(), strict=True):
         if failed is not None:
             reason = out.fail_props(
                 failed,
@@ -162,11 +191,12 @@ def read_identities(
             attributes = response.get("NotificationAttributes", {})
             topics.update({name: topics_of(attributes.get(name)) for name in batch})
 
-    for name in names:
-        listed_entry = by_name[name]
+    policies = reads.policies
+    for name in sorted(reads.by_name):
+        listed_entry = reads.by_name[name]
         domain = identity_domain(name)
         props = identity_facts(name, upper(listed_entry.get("IdentityType")))
-        response, failed = details[name].result()
+        response, failed = reads.details[name].result()
         if failed is not None:
             reason = out.fail_props(
                 failed,
@@ -182,8 +212,8 @@ def read_identities(
             if response.get("IdentityType"):
                 props["identity_type"] = upper(response["IdentityType"])
         props["notification_topics"] = topics[name]
-        props["dmarc_checked"] = dmarc is not None
-        props["dmarc_policy"] = policies[domain].result() if dmarc else None
+        props["dmarc_checked"] = policies is not None
+        props["dmarc_policy"] = policies[domain].result() if policies is not None else None
         props["sandbox"] = sandbox
         out.resources.append(
             Resource(
@@ -195,3 +225,22 @@ def read_identities(
                 native_type="AWS::SES::EmailIdentity",
             )
         )
+
+
+def read_identities(
+    v2: Client,
+    v1: Client,
+    scope: Scope,
+    pool: Executor,
+    out: Collected,
+    *,
+    sandbox: Any,
+    dmarc: DmarcChecker | None,
+    pacer: Pacer,
+) -> None:
+    """Read every email identity of the scope into ``out`` (the notification batches also on ``pool``)."""
+    by_name = list_identities(v2, scope, out)
+    if by_name is None:
+        return
+    reads = start_identities(v2, v1, scope, by_name, pool=pool, paced=pool, pacer=pacer, dmarc=dmarc)
+    finish_identities(reads, out, sandbox=sandbox)

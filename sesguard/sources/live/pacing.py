@@ -6,6 +6,12 @@ before its answer came back, so arrivals are at least ``interval`` apart however
 the machine is. The reader keeps one per (account, region, operation) that has a documented rate
 (SES v1 ``GetIdentityNotificationAttributes``: one request per second). botocore's adaptive retries
 remain the fallback for throttling nobody documented.
+
+Why not a token bucket spacing the *starts* (one start a second): a request's trip to AWS takes a
+varying time, so two requests sent a second apart can arrive closer than that (the first delayed, the
+second not), and no client can see when its requests arrive. Spacing from the previous end is the
+only pace a client can prove, and costs one call's duration per gap more than a start-to-start pace
+with no margin (tens of milliseconds).
 """
 
 from __future__ import annotations

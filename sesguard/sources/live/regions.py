@@ -10,7 +10,7 @@ import botocore
 
 from sesguard.model import ACCOUNT, EMAIL_IDENTITY, Resource, Unknown, is_unknown
 from sesguard.sources.live.account import ACCOUNT_PROPS, account_props
-from sesguard.sources.live.config_sets import read_configuration_sets
+from sesguard.sources.live.config_sets import finish_configuration_sets, start_configuration_sets
 from sesguard.sources.live.dmarc import DmarcChecker
 from sesguard.sources.live.errors import (
     AWS_ERRORS,
@@ -20,11 +20,16 @@ from sesguard.sources.live.errors import (
     attempt,
     error_code,
 )
-from sesguard.sources.live.identities import NOTIFICATION_INTERVAL, read_identities
+from sesguard.sources.live.identities import (
+    NOTIFICATION_INTERVAL,
+    finish_identities,
+    list_identities,
+    start_identities,
+)
 from sesguard.sources.live.metrics import MetricReadError, latest_rates, reputation_alarms
 from sesguard.sources.live.receipt import read_receipt_rules
 from sesguard.sources.live.scope import Scope
-from sesguard.sources.live.session import AccountSession
+from sesguard.sources.live.session import AccountSession, Client
 
 RATE_PROPS = ("bounce_rate", "bounce_rate_at", "complaint_rate", "complaint_rate_at", "sent_in_lookback")
 
@@ -92,13 +97,18 @@ def read_region(
     session: AccountSession,
     scope: Scope,
     pool: Executor,
+    paced: Executor,
     *,
     now: datetime,
     lookback_days: int,
     dmarc: DmarcChecker | None,
     strict: bool = False,
 ) -> Collected:
-    """Read one account and region (``strict``: never call the region quiet)."""
+    """Read one account and region (``strict``: never call the region quiet).
+
+    Per-item calls run on ``pool``, whose tasks never wait on other tasks; the paced notification
+    batches run on ``paced``, which needs a thread per region read at once (they must not queue).
+    """
     out = Collected()
     v2 = session.client("sesv2", scope.region)
     v1 = session.client("ses", scope.region)
@@ -126,14 +136,32 @@ def read_region(
         # Only the facts GetAccount provides are missing: they are Unknown (error rows on exactly the
         # policies that need them); the reputation and alarm facts come from CloudWatch and are read.
         reason = out.fail_props(
-            failed, operation="GetAccount", set_name=scope.set_name, blocked="account." + ",".join(ACCOUNT_PROPS)
+            failed,
+            operation="GetAccount",
+            set_name=scope.set_name,
+            blocked="account." + ",".join(ACCOUNT_PROPS),
         )
         props: dict[str, Any] = dict.fromkeys(ACCOUNT_PROPS, reason)
         sandbox: Any = reason
     else:
         props = account_props(response)
         sandbox = not props["production_access_enabled"]
-    props.update(_reputation(session, scope, out, now, lookback_days))
+    # Everything else of the region at once, the paced notification batches first (their documented
+    # rate makes them the longest series); the results are gathered below in a fixed order.
+    reputation = pool.submit(_reputation_task, session, scope, now, lookback_days)
+    identities = Collected()
+    listed = list_identities(v2, scope, identities)
+    reads = None
+    if listed is not None:
+        pacer = session.pacer("GetIdentityNotificationAttributes", scope.region, NOTIFICATION_INTERVAL)
+        reads = start_identities(v2, v1, scope, listed, pool=pool, paced=paced, pacer=pacer, dmarc=dmarc)
+    sets = Collected()
+    set_reads = start_configuration_sets(v2, scope, pool, sets)
+    receipt = pool.submit(_receipt_task, v1, scope)
+
+    rates, rate_failures = reputation.result()
+    props.update(rates)
+    out.merge(rate_failures)
     out.resources.append(
         Resource(
             type=ACCOUNT,
@@ -144,9 +172,25 @@ def read_region(
             native_type="AWS::SES::Account",
         )
     )
-    pacer = session.pacer("GetIdentityNotificationAttributes", scope.region, NOTIFICATION_INTERVAL)
-    read_identities(v2, v1, scope, pool, out, sandbox=sandbox, dmarc=dmarc, pacer=pacer)
+    out.merge(identities)
+    if reads is not None:
+        finish_identities(reads, out, sandbox=sandbox)
     props["quiet_region"] = False if strict else quiet_region(props.get("sent_in_lookback"), out, scope)
-    read_configuration_sets(v2, scope, pool, out)
+    out.merge(sets)
+    if set_reads is not None:
+        finish_configuration_sets(set_reads, out)
+    out.merge(receipt.result())
+    return out
+
+
+def _reputation_task(
+    session: AccountSession, scope: Scope, now: datetime, lookback_days: int
+) -> tuple[dict[str, Any], Collected]:
+    out = Collected()
+    return _reputation(session, scope, out, now, lookback_days), out
+
+
+def _receipt_task(v1: Client, scope: Scope) -> Collected:
+    out = Collected()
     read_receipt_rules(v1, scope, out)
     return out
