@@ -104,8 +104,11 @@ def pytest_configure(config: Any) -> None:
         return
     recorder = Recorder(Path(out))
     recorder.mark("configure")
+    import sesguard.live_run as live_run
+    import sesguard.plugin as plugin
     import sesguard.run as run
     import sesguard.run_outputs as run_outputs
+    import sesguard.run_setup as run_setup
     import sesguard.sources.live as live
     from sesguard.sources.live.session import CallCounter
 
@@ -117,6 +120,9 @@ def pytest_configure(config: Any) -> None:
 
     CallCounter.attach = counted  # type: ignore[method-assign]
     for owner, name in (
+        (run_setup, "prepare"),
+        (live_run, "live_options"),
+        (plugin, "_evaluate"),
         (live, "collect_live"),
         (run, "evaluate"),
         (run, "document"),
@@ -206,6 +212,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=1, help="scans of the same account (default 1)")
     parser.add_argument("--json", type=Path, help="also keep the raw timeline here")
+    parser.add_argument("--snapshot", type=Path, help="also save what was read here (--inventory-out)")
     args = parser.parse_args()
     process, url = start_endpoint()
     try:
@@ -218,6 +225,8 @@ def main() -> int:
                 reports = work / f"reports-{attempt}"
                 command = [*PYTEST, "-p", "live_timeline", "--aws", "--regions", ",".join(REGIONS),
                            "--report-dir", str(reports)]  # fmt: skip
+                if args.snapshot:
+                    command += ["--inventory-out", str(args.snapshot)]
                 start = time.time()
                 child = subprocess.Popen(command, cwd=work, env=env, stdout=subprocess.DEVNULL)
                 _, _, usage = os.wait4(child.pid, 0)
