@@ -5,12 +5,19 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sesguard.atomic import write_text_atomic
-from sesguard.findings.format import account_region, where
+from sesguard.findings.format import (
+    FAILING,
+    SEVERITIES_MOST_FIRST,
+    STATUSES_BY_URGENCY,
+    account_region,
+    where,
+)
 from sesguard.findings.reader import Doc, check
 from sesguard.reports import document, history, review
 
@@ -57,11 +64,43 @@ def _policies(doc: Doc, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]
     return out
 
 
+def _causes(doc: Doc, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each cause of findings.json once: an account or region that could not be read (``live``, by
+    account and AWS code) or a template input problem (``input``, by set); with how many rows and
+    policies it blocked and the positions in ``rows`` of those rows (the table's cause filter)."""
+    position = {row.get("id"): i for i, row in enumerate(rows)}
+    out = []
+    for cause in doc.get("causes") or []:
+        if not isinstance(cause, Mapping):
+            continue
+        ids = [str(i) for i in cause.get("rows") or []]
+        is_input = "set" in cause
+        out.append(
+            {
+                "kind": "input" if is_input else "live",
+                "name": cause.get("set") if is_input else cause.get("account"),
+                "source": cause.get("source"),
+                "code": cause.get("code"),
+                "places": [str(p) for p in cause.get("places") or []],
+                "text": cause.get("text"),
+                "count": len(ids),
+                "policies": len(cause.get("policies") or []),
+                "rows": [position[i] for i in ids if i in position],
+            }
+        )
+    return out
+
+
 def view(doc: Doc, entries: list[history.Entry]) -> dict[str, Any]:
-    """The data the page draws: the run, compact rows, policies, waivers, rates, history and changes."""
+    """The data the page draws: the statuses and severities, the run, compact rows, policies, waivers,
+    rates, causes, history and changes."""
     rows = doc.get("findings") or []
     trend_keys = ("started_at", "pass_rate", "failing_by_severity", "by_status", "rates", "verdict")
     return {
+        # the vocabulary of findings.json, in the order the page shows it (report.js has no copy)
+        "statuses": list(STATUSES_BY_URGENCY),
+        "failing": [s for s in STATUSES_BY_URGENCY if s in FAILING],
+        "severities": list(SEVERITIES_MOST_FIRST),
         "run": doc.get("run") or {},
         "summary": doc.get("summary") or {},
         "columns": list(COLUMNS),
@@ -69,9 +108,7 @@ def view(doc: Doc, entries: list[history.Entry]) -> dict[str, Any]:
         "policies": _policies(doc, rows),
         "waivers": doc.get("waivers") or [],
         "rates": doc.get("rates") or [],
-        # the live causes (an account or region that could not be read); a template input problem
-        # is in its rows' messages and in the Markdown report's "Could not be read"
-        "causes": [c for c in doc.get("causes") or [] if "set" not in c],
+        "causes": _causes(doc, rows),
         "history": [{k: e.get(k) for k in trend_keys} for e in history.series(entries, doc)],
         "changes": history.changes(entries, doc),
         "review": [f"{review.DIRNAME}/{c.filename}" for c in review.cases(doc)],

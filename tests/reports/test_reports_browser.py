@@ -10,12 +10,16 @@ from typing import Any
 
 import pytest
 
+from sesguard.findings.format import STATUSES_BY_URGENCY
 from sesguard.findings.writers import write_reports
+from sesguard.reports import html
 
 from .chromium_cdp import Chromium, find_chromium
 from .conftest import run_at
+from .input_problems import IMG_NAME, PROBLEMS, SCRIPT_NAME, blocked, run
 
 pytestmark = pytest.mark.browser
+pytest_plugins = ("pytester",)
 
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
 
@@ -207,22 +211,115 @@ def test_a_large_table_is_drawn_in_pages(
     assert not [e for e in mine if e["method"] == "Runtime.exceptionThrown"]
 
 
-def test_causes_are_drawn_once_each(browser: Chromium, live_doc: dict[str, Any], tmp_path: Path) -> None:
-    """An AWS failure shared by many rows (findings.json ``causes``) is one line of its own table."""
-    live_doc["causes"] = [
-        {"account": "222222222222", "code": "AccessDenied", "places": ["eu-west-1", "IAM"],
-         "text": "AssumeRole failed: AccessDenied: <b>not bold</b>; fix: create the role",
-         "policies": ["SES-ACCT-001", "SES-IAM-001"], "rows": ["SES-ACCT-001::x", "SES-IAM-001::y"]},
-    ]  # fmt: skip
-    page = next(p for p in write_reports(live_doc, tmp_path, ["html"]) if p.name == "report.html")
+def _open(browser: Chromium, page: Path) -> str:
     session = browser.page()
     browser.send("Page.navigate", {"url": page.resolve().as_uri()}, session=session)
     browser.wait_for(lambda e: e.get("method") == "Page.loadEventFired" and e.get("sessionId") == session)
     _wait(browser, session, "!!(window.sesguardReport && window.sesguardReport.ready)", True)
-    assert browser.evaluate(session, "document.getElementById('causes-section').hidden") is False
-    cells = browser.evaluate(session, "[...document.querySelectorAll('#causes tbody td')].map(c => c.textContent)")
-    assert cells == ["222222222222", "eu-west-1, IAM", "AccessDenied", "2",
-                     "AssumeRole failed: AccessDenied: <b>not bold</b>; fix: create the role"]  # fmt: skip
-    assert browser.evaluate(session, "document.querySelectorAll('#causes b').length") == 0  # text, not markup
+    return session
+
+
+def _no_exception(browser: Chromium, session: str) -> None:
     mine = [e for e in browser.events if e.get("sessionId") == session]
-    assert not [e for e in mine if e["method"] == "Runtime.exceptionThrown"]
+    assert not [e for e in mine if e["method"] in ("Runtime.exceptionThrown", "Page.javascriptDialogOpening")]
+
+
+def _shown_ids(browser: Chromium, session: str) -> list[str]:
+    ids: list[str] = browser.evaluate(
+        session, "[...document.querySelectorAll('#findings tbody tr')].map(r => r.dataset.id)"
+    )
+    return ids
+
+
+def test_causes_are_drawn_once_each(browser: Chromium, live_doc: dict[str, Any], tmp_path: Path) -> None:
+    """An AWS failure shared by many rows (findings.json ``causes``) is one line of its own table;
+    its button shows the rows it blocked."""
+    blocked = [live_doc["findings"][0]["id"], live_doc["findings"][3]["id"]]
+    live_doc["causes"] = [
+        {"account": "222222222222", "code": "AccessDenied", "places": ["eu-west-1", "IAM"],
+         "text": "AssumeRole failed: AccessDenied: <b>not bold</b>; fix: create the role",
+         "policies": ["SES-ACCT-001", "SES-IAM-001"], "rows": blocked},
+    ]  # fmt: skip
+    page = next(p for p in write_reports(live_doc, tmp_path, ["html"]) if p.name == "report.html")
+    session = _open(browser, page)
+    assert browser.evaluate(session, "document.getElementById('causes-section').hidden") is False
+    cells = browser.evaluate(
+        session, "[...document.querySelectorAll('#causes tbody td')].map(c => c.textContent)"
+    )
+    assert cells == ["222222222222", "eu-west-1, IAM", "AccessDenied", "2",
+                     "AssumeRole failed: AccessDenied: <b>not bold</b>; fix: create the role",
+                     "Show its 2 rows"]  # fmt: skip
+    assert browser.evaluate(session, "document.querySelectorAll('#causes b').length") == 0  # text, not markup
+    assert browser.evaluate(session, "document.getElementById('causes-input')") is None
+    _click(browser, session, "#causes-live button.show-cause")
+    _wait(browser, session, "window.sesguardReport.shownRows()", 2)
+    assert sorted(_shown_ids(browser, session)) == sorted(blocked)
+    _no_exception(browser, session)
+
+
+def test_template_input_problems_are_drawn_once_each(browser: Chromium, pytester: pytest.Pytester) -> None:
+    """A real ``pytest checks/ --templates`` run with a Terraform module declaring a resource twice
+    and a template that does not parse, both behind hostile file names: report.html has one entry per
+    problem (set, file and line, the problem, rows and policies it blocked), its button filters the
+    table to exactly those rows, the names stay text, and the remediation section leaves out the
+    policies whose only failing rows those problems blocked."""
+    doc, out = run(pytester, "html")
+    session = _open(browser, out / "report.html")
+    total = len(doc["findings"])
+    assert browser.evaluate(session, "window.sesguardReport.shownRows()") == total  # blocked rows listed
+    entries = browser.evaluate(
+        session,
+        "[...document.querySelectorAll('#causes-input tbody tr')]"
+        ".map(r => [...r.querySelectorAll('td')].map(c => c.textContent))",
+    )
+    assert len(entries) == len(PROBLEMS)  # once per problem, not once per policy
+    assert browser.evaluate(session, "document.getElementById('causes-live')") is None
+    for n, problem in enumerate(PROBLEMS):
+        rows = blocked(doc, problem)
+        [entry] = [e for e in entries if problem in e[2]]
+        assert entry[3:] == [
+            str(len(rows)),
+            str(len({r.split("::")[0] for r in rows})),
+            f"Show its {len(rows)} rows",
+        ]
+        # the set's own link to its rows, then back to all rows
+        index = entries.index(entry)
+        _click(browser, session, f"#causes-input tbody tr:nth-child({index + 1}) button.show-cause")
+        _wait(browser, session, "window.sesguardReport.shownRows()", len(rows))
+        assert sorted(_shown_ids(browser, session)) == sorted(rows), n
+        browser.evaluate(
+            session,
+            "(() => { const s = document.getElementById('f-cause'); s.value = '';"
+            " s.dispatchEvent(new Event('change')); })()",
+        )
+        _wait(browser, session, "window.sesguardReport.shownRows()", total)
+    assert [e[:2] for e in sorted(entries)] == [
+        [IMG_NAME, f"{IMG_NAME}:3"],
+        ["infra", f"infra/{SCRIPT_NAME}:1"],
+    ]
+    # the names are text: no element made from them, no script run
+    assert browser.evaluate(session, "document.querySelectorAll('img').length") == 0
+    assert browser.evaluate(session, "document.scripts.length") == 2
+    said = {r for p in PROBLEMS for r in blocked(doc, p)}
+    expected = {
+        r["policy_id"] for r in doc["findings"] if r["status"] in ("fail", "error") and r["id"] not in said
+    }
+    drawn = browser.evaluate(
+        session, "[...document.querySelectorAll('#remediation .policy-fix')].map(d => d.id)"
+    )
+    assert sorted(drawn) == sorted(f"fix-{p}" for p in expected)
+    _no_exception(browser, session)
+
+
+def test_status_order_comes_with_the_data(
+    browser: Chromium, template_doc: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """report.js draws statuses in the order the page's data gives (findings/format.py's), not its own."""
+    order = tuple(reversed(STATUSES_BY_URGENCY))
+    monkeypatch.setattr(html, "STATUSES_BY_URGENCY", order)
+    page = next(p for p in write_reports(template_doc, tmp_path, ["html"]) if p.name == "report.html")
+    session = _open(browser, page)
+    shown = browser.evaluate(session, "[...document.querySelectorAll('#f-status option')].map(o => o.value)")
+    present = {r["status"] for r in template_doc["findings"]}
+    assert shown == ["", "failing", *(s for s in order if s in present)]
+    _no_exception(browser, session)

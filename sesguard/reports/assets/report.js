@@ -2,14 +2,16 @@
    No network access: everything is in this file. */
 (function () {
   "use strict";
-  var SEVERITIES = ["critical", "high", "medium", "low", "info"];
-  var STATUSES = ["fail", "error", "waived", "skip", "pass"];
+  var data = JSON.parse(document.getElementById("sesguard-data").textContent);
+  /* The vocabulary comes with the data (sesguard/findings/format.py), most urgent first. */
+  var SEVERITIES = data.severities;
+  var STATUSES = data.statuses;
+  var FAILING = data.failing;
   var COLORS = {
     critical: "#b91c1c", high: "#ea580c", medium: "#ca8a04", low: "#2563eb", info: "#6b7280",
     fail: "#dc2626", error: "#7c3aed", waived: "#0891b2", skip: "#9ca3af", pass: "#16a34a"
   };
   var SVGNS = "http://www.w3.org/2000/svg";
-  var data = JSON.parse(document.getElementById("sesguard-data").textContent);
   var col = {};
   data.columns.forEach(function (name, i) { col[name] = i; });
 
@@ -42,7 +44,11 @@
     rows.forEach(function (r) { out[r[col[key]]] = (out[r[col[key]]] || 0) + 1; });
     return out;
   }
-  function isFailing(r) { return r[col.status] === "fail" || r[col.status] === "error"; }
+  function isFailing(r) { return FAILING.indexOf(r[col.status]) >= 0; }
+  /* Per row, the causes that blocked it (each cause is drawn once; its rows stay in the table,
+     filterable); two problems of one template set block the same rows. */
+  var causeOf = {};
+  data.causes.forEach(function (c, n) { c.rows.forEach(function (i) { (causeOf[i] = causeOf[i] || []).push(n); }); });
   function shortDate(iso) { return String(iso || "").replace("T", " ").replace(/:\d\d(\.\d+)?Z?$/, ""); }
 
   /* ---------- header and cards ---------- */
@@ -273,16 +279,47 @@
   }
 
   function causes() {
-    /* each AWS failure once (account, regions, code, what failed and the fix), not once per policy */
+    /* each problem once, not once per policy: an AWS failure (account, regions, code, what failed and
+       the fix), a template input that could not be read (its set, file and line, what is wrong) */
     if (!data.causes.length) { return; }
     $("causes-section").hidden = false;
-    var html = "<table><thead><tr><th>Account</th><th>Where</th><th>AWS code</th><th>Rows not evaluated</th>" +
-      "<th>What failed and the fix</th></tr></thead><tbody>";
-    data.causes.forEach(function (c) {
-      html += "<tr><td>" + esc(c.account) + "</td><td>" + esc((c.places || []).join(", ")) + "</td><td class=\"flag\">" +
-        esc(c.code) + "</td><td>" + esc((c.rows || []).length) + "</td><td>" + esc(c.text) + "</td></tr>";
+    function button(n) {
+      var c = data.causes[n];
+      return "<button type=\"button\" class=\"show-cause\" data-cause=\"" + n + "\">Show its " + c.rows.length +
+        " rows</button>";
+    }
+    var live = "", input = "";
+    data.causes.forEach(function (c, n) {
+      if (c.kind === "input") {
+        input += "<tr data-cause=\"" + n + "\"><td><code>" + esc(c.name) + "</code></td><td>" + esc(c.places.join(", ")) +
+          "</td><td>" + esc(c.text) + "</td><td>" + esc(c.count) + "</td><td>" + esc(c.policies) + "</td><td>" + button(n) +
+          "</td></tr>";
+      } else {
+        live += "<tr data-cause=\"" + n + "\"><td>" + esc(c.name) + "</td><td>" + esc(c.places.join(", ")) +
+          "</td><td class=\"flag\">" + esc(c.code) + "</td><td>" + esc(c.count) + "</td><td>" + esc(c.text) + "</td><td>" +
+          button(n) + "</td></tr>";
+      }
     });
-    $("causes").innerHTML = html + "</tbody></table>";
+    var html = "";
+    if (live) {
+      html += "<table id=\"causes-live\"><caption>Accounts and regions</caption><thead><tr><th>Account</th><th>Where</th>" +
+        "<th>AWS code</th><th>Rows not evaluated</th><th>What failed and the fix</th><th>Rows</th></tr></thead><tbody>" +
+        live + "</tbody></table>";
+    }
+    if (input) {
+      html += "<table id=\"causes-input\"><caption>Template inputs</caption><thead><tr><th>Set</th><th>Where</th>" +
+        "<th>Input problem</th><th>Rows not evaluated</th><th>Policies</th><th>Rows</th></tr></thead><tbody>" +
+        input + "</tbody></table>";
+    }
+    $("causes").innerHTML = html;
+    document.querySelectorAll("#causes button.show-cause").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var select = $("f-cause");
+        select.value = b.getAttribute("data-cause");
+        select.dispatchEvent(new Event("change"));
+        $("findings-section").scrollIntoView();
+      });
+    });
   }
 
   function rates() {
@@ -304,7 +341,7 @@
 
   /* ---------- findings table ---------- */
   var PAGE = 500;  /* rows drawn at a time: a 10,000-row table takes seconds to lay out */
-  var state = { key: "severity", dir: 1, text: "", status: "", severity: "", policy: "", where: "", limit: PAGE };
+  var state = { key: "severity", dir: 1, text: "", status: "", severity: "", policy: "", where: "", cause: "", limit: PAGE };
   var SORTERS = {
     severity: function (r) { return [rank(SEVERITIES, r[col.severity]), rank(STATUSES, r[col.status]), r[col.id]]; },
     status: function (r) { return [rank(STATUSES, r[col.status]), rank(SEVERITIES, r[col.severity]), r[col.id]]; },
@@ -334,6 +371,7 @@
       if (state.severity && r[col.severity] !== state.severity) { return false; }
       if (state.policy && r[col.policy] !== state.policy) { return false; }
       if (state.where && r[col.group] !== state.where) { return false; }
+      if (state.cause !== "" && (causeOf[i] || []).indexOf(Number(state.cause)) < 0) { return false; }
       return text.every(function (t) { return haystack[i].indexOf(t) >= 0; });
     });
   }
@@ -378,13 +416,21 @@
     fillSelect("f-policy", "All policies", Object.keys(data.policies).map(function (p) { return [p, p + " " + data.policies[p].title]; }));
     var groups = Object.keys(count(data.rows, "group")).filter(Boolean).sort();
     fillSelect("f-where", data.rates.length ? "All accounts and regions" : "All files and sets", groups.map(function (g) { return [g, g]; }));
+    if (data.causes.length) {
+      $("f-cause").hidden = false;
+      fillSelect("f-cause", "Any cause", data.causes.map(function (c, n) {
+        var text = String(c.text || "");
+        return [String(n), "not evaluated: " + c.name + ": " + (text.length > 80 ? text.slice(0, 79) + "…" : text) +
+          " (" + c.rows.length + ")"];
+      }));
+    }
     var timer = null;
     $("filter").addEventListener("input", function (ev) {
       clearTimeout(timer);
       timer = setTimeout(function () { state.text = ev.target.value; state.limit = PAGE; renderTable(); },
         data.rows.length > 2000 ? 150 : 0);
     });
-    [["f-status", "status"], ["f-severity", "severity"], ["f-policy", "policy"], ["f-where", "where"]].forEach(function (pair) {
+    [["f-status", "status"], ["f-severity", "severity"], ["f-policy", "policy"], ["f-where", "where"], ["f-cause", "cause"]].forEach(function (pair) {
       $(pair[0]).addEventListener("change", function (ev) { state[pair[1]] = ev.target.value; state.limit = PAGE; renderTable(); });
     });
     $("more-next").addEventListener("click", function () { state.limit += PAGE; renderTable(); });
@@ -408,12 +454,19 @@
   /* ---------- remediation, waivers, metadata ---------- */
   function remediation() {
     var failingPolicies = {};
-    data.rows.forEach(function (r) { if (isFailing(r)) { failingPolicies[r[col.policy]] = (failingPolicies[r[col.policy]] || 0) + 1; } });
+    /* a row blocked by a cause is fixed by fixing the cause (drawn once under "Could not be read") */
+    data.rows.forEach(function (r, i) {
+      if (isFailing(r) && causeOf[i] === undefined) { failingPolicies[r[col.policy]] = (failingPolicies[r[col.policy]] || 0) + 1; }
+    });
     var ids = Object.keys(failingPolicies).sort(function (a, b) {
       return rank(SEVERITIES, data.policies[a].severity) - rank(SEVERITIES, data.policies[b].severity) || (a < b ? -1 : 1);
     });
     var box = $("remediation");
-    if (!ids.length) { box.appendChild(el("p", { "class": "muted" }, "No failing policy.")); return; }
+    if (!ids.length) {
+      box.appendChild(el("p", { "class": "muted" }, data.causes.length ?
+        "No failing policy beyond the rows under \u201cCould not be read\u201d." : "No failing policy."));
+      return;
+    }
     var labels = { console: "Console", cli: "AWS CLI", cloudformation: "CloudFormation", terraform: "Terraform" };
     ids.forEach(function (id) {
       var p = data.policies[id], rem = p.remediation || {};
