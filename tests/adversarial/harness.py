@@ -31,6 +31,7 @@ class Run:
     reports: dict[str, str]
     seconds: float
     max_rss_bytes: int
+    cpu_seconds: float = 0.0  # user + system CPU of the child: steadier than wall time on a loaded machine
 
     def everything(self) -> str:
         """Terminal output and every report file, for grepping."""
@@ -98,6 +99,7 @@ def run_command(
         reports=reports,
         seconds=seconds,
         max_rss_bytes=usage.ru_maxrss * 1024,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
     )
 
 

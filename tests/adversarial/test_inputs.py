@@ -238,7 +238,9 @@ def test_a_20_mb_json_template_is_read_in_bounded_time_with_its_line_numbers(tmp
     """cfn-lint reads JSON with its YAML loader, and both its decoders compare every key of a mapping
     with every earlier one: for this template (30,000 functions, 20 MB) cfn-lint's decode alone took
     90 s of CPU (10 minutes on this shared machine), and sesguard used to decode each file twice.
-    sesguard decodes JSON in linear time: the whole run took 17 s of CPU (52 s) here."""
+    sesguard decodes JSON in linear time: the whole run took 17 s of CPU (52 s) here. The bound is on CPU
+    time, which a busy machine barely changes (wall time went past 200 s at a load average of 20); the
+    wall-clock limit only catches a hang."""
     text = _cdk_like_template(30_000, code_bytes=400)
     assert len(text) > 20_000_000
     template = tmp_path / "big.json"
@@ -246,12 +248,12 @@ def test_a_20_mb_json_template_is_read_in_bounded_time_with_its_line_numbers(tmp
     expected_line = next(n for n, line in enumerate(text.splitlines(), 1) if '"Transactional"' in line)
     run = run_checks(
         tmp_path, "--templates", str(template), "--max-template-bytes", "30000000", "-k", "SES-CS-002",
-        timeout=300,
+        timeout=900,
     )  # fmt: skip
     rows = json.loads(run.reports["findings.json"])["findings"]
     row = next(r for r in rows if r["policy_id"] == "SES-CS-002" and r["resource"]["id"] == "Transactional")
     assert (row["status"], row["resource"]["line"]) == ("fail", expected_line)
-    assert run.seconds < 180
+    assert run.cpu_seconds < 60  # the quadratic decode alone took 90 s of CPU
     assert run.max_rss_bytes < MEMORY_LIMIT_BYTES
 
 
