@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sesguard.config import Settings, Waiver
 from sesguard.derive import derive
 from sesguard.engine import Finding, build_findings
+from sesguard.gc_pause import paused_gc
 from sesguard.model import Inventory
 from sesguard.policies import Policy
 from sesguard.sources.input_files import DEFAULT_MAX_TEMPLATE_BYTES
@@ -46,7 +47,8 @@ def collect(request: Request) -> Inventory:
     if request.templates:
         from sesguard.sources.templates import read_templates
 
-        inventory.extend(read_templates(list(request.templates), request.max_template_bytes))
+        with paused_gc():
+            inventory.extend(read_templates(list(request.templates), request.max_template_bytes))
     if request.snapshot is not None:
         inventory.extend(request.snapshot)
     if request.live is not None:
@@ -80,6 +82,17 @@ def evaluate(
     waivers, suppressions, baseline or fail-on threshold); with them, the run's parameters, then its
     waivers, the inline suppressions of the files read, and ``baseline`` as of ``today``.
     """
+    with paused_gc():
+        return _evaluate(inventory, policies, settings, today, baseline)
+
+
+def _evaluate(
+    inventory: Inventory,
+    policies: Sequence[Policy],
+    settings: Settings | None,
+    today: date | None,
+    baseline: Sequence[Waiver],
+) -> Evaluation:
     derived = derive(inventory)
     if settings is None:
         verdicts = build_findings(policies, derived, {p.id: p.defaults() for p in policies})
