@@ -23,3 +23,22 @@ def paused_gc() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+def freeze(ours: bool = False) -> bool:
+    """Move every object tracked now out of later collections (:func:`gc.freeze`); whether it did.
+
+    For what a pytest run holds to its end (cfn-lint's modules, the inventory, the rows' items): the
+    collector no longer walks them in each full collection, pytest's two at the end of the run
+    included. Only when nothing is frozen yet, or what is frozen is ``ours`` (frozen by this run
+    before): what another program froze is theirs to manage. Undone by :func:`unfreeze`.
+    """
+    if gc.get_freeze_count() and not ours:
+        return False
+    gc.freeze()
+    return True
+
+
+def unfreeze() -> None:
+    """Give the frozen objects back to the collector."""
+    gc.unfreeze()

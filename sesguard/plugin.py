@@ -9,6 +9,7 @@ the snapshot to the workers, gathers every row's outcome and writes the reports.
 
 from __future__ import annotations
 
+import gc
 import tempfile
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 
-from sesguard import __version__
+from sesguard import __version__, gc_pause
 from sesguard.checks.verdict import from_verdict_frame
 from sesguard.engine import Finding
 from sesguard.run_outputs import Outputs
@@ -261,7 +262,17 @@ def _evaluate(config: pytest.Config, state: RunState) -> None:
         snapshot=setup.snapshot,
         live=(lambda: _live_inventory(config, state)) if setup.live is not None else None,
     )
-    state.evaluation = evaluate(collect(request), setup.policies, setup.settings, date.today(), setup.baseline)
+
+    def read_and_evaluate() -> Evaluation:
+        return evaluate(collect(request), setup.policies, setup.settings, date.today(), setup.baseline)
+
+    if setup.live is not None or FROZEN_KEY not in config.stash:  # an AWS read makes garbage as it goes
+        state.evaluation = read_and_evaluate()
+    else:  # templates and snapshots: one pause over reading and evaluating, then frozen, not collected
+        collecting = gc.isenabled()
+        with gc_pause.paused_gc():
+            state.evaluation = read_and_evaluate()
+            config.stash[FROZEN_KEY] = collecting and gc_pause.freeze()
     empty = empty_paths_problem(state.evaluation.inventory, config.getoption("allow_empty"))
     if empty is not None:
         config.stash[EMPTY_KEY] = empty
@@ -287,6 +298,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 NO_SOURCE_KEY: Final = pytest.StashKey[bool]()
 EMPTY_KEY: Final = pytest.StashKey[str]()
+FROZEN_KEY: Final = pytest.StashKey[bool]()  # whether this run froze the objects it holds (gc_pause)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -300,6 +312,27 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             "sesguard: choose what to check: --templates PATH [PATH ...], --aws, or --inventory FILE",
             returncode=pytest.ExitCode.USAGE_ERROR,
         )
+    stash = session.config.stash
+    if STATE_KEY in stash and FROZEN_KEY in stash and gc.isenabled():
+        # what the run holds now (modules, evaluation, the rows' items) lives to its end: later
+        # collections skip it
+        stash[FROZEN_KEY] = gc_pause.freeze(ours=stash[FROZEN_KEY])
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> Generator[None, Any, Any]:
+    """Before pytest configures: the cleanup that unfreezes what a sesguard run froze (see
+    :func:`pytest_collection_finish`), registered first so that it runs last, after pytest's own
+    end-of-run collections. Nothing stays frozen after the run (pytest may run again in this process)."""
+    config.stash[FROZEN_KEY] = False
+    config.add_cleanup(lambda: _unfreeze(config))
+    return (yield)
+
+
+def _unfreeze(config: pytest.Config) -> None:
+    if config.stash.get(FROZEN_KEY, False):
+        config.stash[FROZEN_KEY] = False
+        gc_pause.unfreeze()
 
 
 @pytest.fixture
