@@ -46,6 +46,35 @@ def test_a_template_run_loads_no_aws_client(tmp_path: Path) -> None:
     assert "ses:GetBlacklistReports" in (tmp_path / "reports" / "findings.json").read_text()
 
 
+def test_a_terraform_run_loads_no_cloudformation_decoder(tmp_path: Path) -> None:
+    """``pytest checks/ --templates`` on Terraform: cfn-lint (its import loads the whole linter, sympy
+    and networkx: most of a second) is loaded only when a CloudFormation template is decoded."""
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "modules_at_exit.py").write_text(
+        "import sys\n\ndef pytest_unconfigure(config):\n"
+        "    print('LOADED', [m for m in ('cfnlint', 'sympy', 'networkx') if m in sys.modules])\n"
+    )
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(
+        'resource "aws_sesv2_configuration_set" "s" { configuration_set_name = "plain" }\n'
+    )
+    (tmp_path / "cfn").mkdir()
+    (tmp_path / "cfn" / "t.yaml").write_text(
+        "Resources:\n  S: {Type: AWS::SES::ConfigurationSet, Properties: {Name: plain}}\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+
+    def loaded(path: str) -> str:
+        command = [sys.executable, "-m", "pytest", str(root / "checks"), "-p", "modules_at_exit",
+                   "-p", "no:cacheprovider", "--templates", path, "--report-dir", str(tmp_path / "reports")]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env)
+        assert result.returncode == 1, result.stdout[-2000:] + result.stderr[-2000:]
+        return next(line for line in result.stdout.splitlines() if line.startswith("LOADED"))
+
+    assert loaded("infra") == "LOADED []"
+    assert loaded("cfn") == "LOADED ['cfnlint', 'sympy', 'networkx']"  # the control: the check can fail
+
+
 # --- the import graph ------------------------------------------------------------------------------
 # Every import of a sesguard module by another counts: at module level, under ``if TYPE_CHECKING:``
 # and inside functions alike. A deferred or type-only import still makes the two modules depend on

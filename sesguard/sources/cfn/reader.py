@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from cfnlint.decode import decode_str
-
-from sesguard.sources.cfn import json_decode
 from sesguard.sources.input_files import Found, file_problem, read_regular, size_problem, walk_inputs
 from sesguard.sources.sniff import TEMPLATE_SUFFIXES, looks_like_plan_head, may_be_cloudformation_or_plan
 
@@ -71,6 +68,12 @@ def decode_file(path: Path, limit: int | None = None) -> Decoded:
         return Decoded(path, None, f"cannot be read: {exc.strerror or exc}")
     except UnicodeDecodeError:
         return Decoded(path, None, "is not UTF-8 text")
+    # cfn-lint loads its whole linter (sympy, networkx: most of a second) on import: only when a
+    # template is decoded, so a Terraform-only run never pays for it.
+    from cfnlint.decode import decode_str
+
+    from sesguard.sources.cfn import json_decode
+
     if text.lstrip().startswith("{"):
         try:
             return Decoded(path, json_decode.loads(text))
