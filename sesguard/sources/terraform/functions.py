@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from lark import Token, Tree
 
@@ -231,7 +231,7 @@ def _length(value: Any) -> Any:
     return len(value)
 
 
-_FUNCTIONS: dict[str, Callable[..., Any]] = {
+_FUNCTIONS: Final[dict[str, Callable[..., Any]]] = {
     "jsonencode": _jsonencode,
     "jsondecode": _jsondecode,
     "format": _format,

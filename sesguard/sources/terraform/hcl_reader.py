@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Final
 
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -83,7 +84,7 @@ def parse_text(text: str) -> Tree[Token]:
     return tree
 
 
-_TOKEN_WORDS = {
+_TOKEN_WORDS: Final = {
     "STRING_CHARS": "text",
     "NL_OR_COMMENT": "end of line",
     "RBRACE": "'}'",
