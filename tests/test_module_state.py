@@ -107,13 +107,7 @@ PROCESS_WIDE = {
 }
 """Stateful module-level objects that must be process-wide, with the reason."""
 
-NOT_YET_FIXED = {
-    "sesguard.sources.terraform.branches._CURRENT": (
-        "the Terraform reading in progress (which branch each unknown condition takes), a ContextVar read "
-        "deep in the expression resolver; to be passed explicitly. sources/terraform was another "
-        "helper's this session"
-    ),
-}
+NOT_YET_FIXED: dict[str, str] = {}
 """Known offenders left for their owner; each must still be one (a test fails once it is fixed, so the
 entry is removed). The change check (rule 2) still applies to them."""
 

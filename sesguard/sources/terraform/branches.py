@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -40,7 +38,7 @@ _NO_SPACE_AFTER: Final = frozenset({"DOT", "LSQB", "LPAR", "NOT"})
 
 
 @dataclass
-class _Reading:
+class Reading:
     """The conditions one reading decides (``assignment``), and those it met (``seen``, ``used``)."""
 
     assignment: dict[str, bool] = field(default_factory=dict)
@@ -48,12 +46,8 @@ class _Reading:
     used: set[str] = field(default_factory=set)
 
 
-_CURRENT: ContextVar[_Reading | None] = ContextVar("sesguard_tf_reading", default=None)
-
-
-def assigned_branch(resolver: Any, condition: Tree[Token]) -> bool | None:
-    """The value this reading gives an unknown condition (None: none, the conditional stays Unknown)."""
-    reading = _CURRENT.get()
+def assigned_branch(reading: Reading | None, resolver: Any, condition: Tree[Token]) -> bool | None:
+    """The value ``reading`` gives an unknown condition (None: none, the conditional stays Unknown)."""
     if reading is None or not reading.assignment:
         return None
     key = _key(resolver, condition)
@@ -64,25 +58,25 @@ def assigned_branch(resolver: Any, condition: Tree[Token]) -> bool | None:
     return not value if key[2] else value
 
 
-def note_unknown_condition(resolver: Any, condition: Tree[Token]) -> None:
-    """Record a conditional whose condition is unknown and whose branches differ."""
-    reading = _CURRENT.get()
+def note_unknown_condition(reading: Reading | None, resolver: Any, condition: Tree[Token]) -> None:
+    """Record in ``reading`` a conditional whose condition is unknown and whose branches differ."""
     key = _key(resolver, condition) if reading is not None else None
     if reading is not None and key is not None:
         reading.seen.setdefault(key[0], key[1])
 
 
-def read_branchwise(read: Callable[[], Inventory]) -> Inventory:
-    """``read()``, or, when it met conditions it could not decide, its readings per branch merged."""
-    with _reading(_Reading()) as first:
-        inventory = read()
+def read_branchwise(read: Callable[[Reading], Inventory]) -> Inventory:
+    """``read(Reading())``, or, when it met conditions it could not decide, its readings per branch merged
+    (``read`` passes the reading to every module it evaluates: see ``HclModule.reading``)."""
+    first = Reading()
+    inventory = read(first)
     keys = list(first.seen)
     if not keys or len(keys) > MAX_CONDITIONS:
         return inventory
     variants: dict[Assignment, Inventory] = {}
     for values in itertools.product((True, False), repeat=len(keys)):
-        with _reading(_Reading(dict(zip(keys, values, strict=True)))) as branch:
-            variant = read()
+        branch = Reading(dict(zip(keys, values, strict=True)))
+        variant = read(branch)
         decided = tuple(
             (first.seen[key], value) for key, value in zip(keys, values, strict=True) if key in branch.used
         )
@@ -114,14 +108,6 @@ def _with_stable_ids(variant: Inventory, first: Inventory) -> Inventory:
     variant.resources = renamed
     return variant
 
-
-@contextmanager
-def _reading(reading: _Reading) -> Iterator[_Reading]:
-    token = _CURRENT.set(reading)
-    try:
-        yield reading
-    finally:
-        _CURRENT.reset(token)
 
 
 def _merge(variants: list[tuple[Assignment, Inventory]]) -> Inventory:

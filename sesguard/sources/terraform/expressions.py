@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from lark import Token, Tree
 
 from sesguard.model import Unknown, is_unknown
-from sesguard.sources.terraform.branches import assigned_branch, note_unknown_condition
+from sesguard.sources.terraform.branches import Reading, assigned_branch, note_unknown_condition
 from sesguard.sources.terraform.functions import call
 from sesguard.sources.terraform.hcl_reader import parse_expression
 from sesguard.sources.terraform.syntax import (
@@ -36,6 +36,11 @@ _MAX_DEPTH = 64
 
 class Resolver(Protocol):
     """Resolves the names an expression starts with (``var``, ``local``, resource types, ...)."""
+
+    @property
+    def reading(self) -> Reading | None:
+        """The branch-wise reading in progress (:mod:`.branches`), or None: unknown conditions stay Unknown."""
+        ...
 
     def resolve(self, root: str, steps: list[Step]) -> tuple[Any, int]:
         """The value of ``root`` followed by some of ``steps``, and how many steps it consumed."""
@@ -177,14 +182,14 @@ class Evaluator:
             return self.eval(then if test else other)
         unknown_condition = is_unknown(test) and not isinstance(test, EvalError)
         if unknown_condition:
-            branch = assigned_branch(self.resolver, cond)  # a branch-wise reading (branches.py)
+            branch = assigned_branch(self.resolver.reading, self.resolver, cond)  # a branch-wise reading (branches.py)
             if branch is not None:
                 return self.eval(then if branch else other)
         first, second = self.eval(then), self.eval(other)
         if not is_unknown(first) and first == second:
             return first
         if unknown_condition and not (is_unknown(first) and is_unknown(second)):
-            note_unknown_condition(self.resolver, cond)
+            note_unknown_condition(self.resolver.reading, self.resolver, cond)
         return test if is_unknown(test) else EvalError("condition is not a bool")
 
     def _eval_unary_op(self, node: Tree[Token]) -> Any:

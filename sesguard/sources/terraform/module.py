@@ -29,6 +29,7 @@ from lark import Token, Tree
 
 from sesguard.model import Unknown, is_unknown
 from sesguard.sources.terraform.attributes import computed_attribute, data_attribute
+from sesguard.sources.terraform.branches import Reading
 from sesguard.sources.terraform.expressions import Evaluator, Step, references, resource_address
 from sesguard.sources.terraform.hcl_reader import Block, Body, HclFile
 from sesguard.sources.terraform.iam_documents import policy_document_from_data
@@ -90,6 +91,7 @@ class HclModule:
     ancestors: tuple[Path, ...] = ()  # directories of the calls this instance is nested in
     calls: dict[str, Declared] = field(default_factory=dict)
     tree: Path | None = None  # the folder file() may read in (default: the module's own)
+    reading: Reading | None = None  # the branch-wise reading of the set in progress (branches.py)
     _memo: dict[tuple[str, str], Any] = field(default_factory=dict)
     _busy: set[tuple[str, str]] = field(default_factory=set)
     _expansions: dict[str, list[Instance] | Unknown | None] = field(default_factory=dict)
@@ -319,6 +321,7 @@ class HclModule:
                 depth=self.depth + 1,
                 ancestors=chain,
                 tree=self._tree_for(child.directory),
+                reading=self.reading,
             )
             result.append((suffix, instance))
         return result

@@ -27,7 +27,7 @@ from sesguard.sources.input_files import (
     size_problem,
     walk_inputs,
 )
-from sesguard.sources.terraform.branches import read_branchwise
+from sesguard.sources.terraform.branches import Reading, read_branchwise
 from sesguard.sources.terraform.hcl_reader import HclFile, HclParseError, parse_file
 from sesguard.sources.terraform.module import HclModule, ModuleRegistry
 from sesguard.sources.terraform.normalize import (
@@ -52,8 +52,9 @@ _LISTED: Final = 5  # repeated declarations named in a module's one error
 class _SetBuilder:
     """Collects what one template set yields."""
 
-    def __init__(self, root: Path, set_name: str) -> None:
+    def __init__(self, root: Path, set_name: str, reading: Reading | None = None) -> None:
         self.root = root
+        self.reading = reading  # the branch-wise reading this pass is (branches.py)
         self.set_name = set_name
         self.inventory = Inventory(sets={set_name: SetRef(SOURCE, set_name)})
         self.raws: list[RawResource] = []
@@ -98,7 +99,11 @@ class _SetBuilder:
                 parsed.append(hcl)
         try:
             module = HclModule(
-                directory, parsed, registry=self.registry, tree=self.root if self.root.is_dir() else self.root.parent
+                directory,
+                parsed,
+                registry=self.registry,
+                tree=self.root if self.root.is_dir() else self.root.parent,
+                reading=self.reading,
             )
             for path in tfvars:
                 hcl = self._parse(path, display[path])
@@ -342,11 +347,11 @@ def read_terraform(path: Path, set_name: str, max_bytes: int | None = DEFAULT_MA
     """Read a ``.tf`` file, a plan-JSON file or a directory of them as the template set ``set_name``
     (conditional expressions whose condition is unknown: branch by branch, see :mod:`.branches`);
     ``.tf`` and tfvars files over ``max_bytes`` are not read (errors naming them)."""
-    return read_branchwise(lambda: _read_set(Path(path), set_name, max_bytes))
+    return read_branchwise(lambda reading: _read_set(Path(path), set_name, max_bytes, reading))
 
 
-def _read_set(path: Path, set_name: str, max_bytes: int | None) -> Inventory:
-    builder = _SetBuilder(path, set_name)
+def _read_set(path: Path, set_name: str, max_bytes: int | None, reading: Reading) -> Inventory:
+    builder = _SetBuilder(path, set_name, reading)
     try:
         _read_into(builder, path, max_bytes)
     except Exception as err:

@@ -370,7 +370,9 @@ def _json_strings(text: str, field: str, line: int) -> list[tuple[str, int, str]
 
 
 class _NoNames:
-    """A resolver for literal-only evaluation (object keys): every name is Unknown."""
+    """A resolver for literal-only evaluation (object keys): every name is Unknown, no branch is taken."""
+
+    reading: None = None
 
     def resolve(self, root: str, steps: list[Any]) -> tuple[Any, int]:
         return Unknown(f"{root} is not resolved here"), len(steps)
